@@ -1,0 +1,108 @@
+// swift-tools-version:6.2
+// Roost: a clustered system-container manager with an LXD-compatible REST API.
+// Layering is documented in ../shared/ARCHITECTURE.md and checked by Tests/LayeringTests.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "roost",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "roostd", targets: ["roostd"]),
+        .executable(name: "roost", targets: ["roost"]),
+        .executable(name: "roost-bench", targets: ["roost-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Layer 0
+        .target(name: "RoostAPI", swiftSettings: strict),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Layer 1
+        .target(
+            name: "ClusterDB",
+            dependencies: ["RoostAPI", "CSQLite"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RoostClient",
+            dependencies: [
+                "RoostAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Layer 2
+        .target(
+            name: "ClusterNode",
+            dependencies: ["RoostAPI", "ClusterDB", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Layer 3
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "RoostAPI", "ClusterDB", "ClusterNode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // Executables
+        .executableTarget(
+            name: "roostd",
+            dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "roost",
+            dependencies: [
+                "RoostAPI", "RoostClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "roost-bench",
+            dependencies: [
+                "RoostAPI", "RoostClient", "ClusterDB", "ClusterNode", "Daemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Tests (Swift Testing only)
+        .testTarget(name: "RoostAPITests", dependencies: ["RoostAPI"], swiftSettings: strict),
+        .testTarget(name: "ClusterDBTests", dependencies: ["ClusterDB", "RoostAPI"], swiftSettings: strict),
+        .testTarget(name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "RoostClient", "RoostAPI", "ClusterDB", "ClusterNode"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

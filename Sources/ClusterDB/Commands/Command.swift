@@ -1,0 +1,129 @@
+import Foundation
+import RoostAPI
+
+/// A typed, versioned mutation of the replicated state. Every change to instances, profiles or
+/// cluster-wide config is one `Command`, proposed through `propose(_:)` and applied by
+/// `StateMachine.apply` on every member.
+///
+/// Determinism contract: everything apply needs that is not already in the database travels in the
+/// command: the time (`timestamp`), ids (`requestID`, `volatile.uuid` in config), and the member
+/// that proposed it (`origin`). Apply never reads a clock, a random source or the environment.
+public struct Command: Codable, Sendable, Hashable {
+    /// Encoding version. Bump it (and keep decoding the old one) when `Action` changes shape.
+    public static let currentVersion = 1
+
+    public var version: Int
+    /// Identifies the client request; a retried request with the same id gets the first result.
+    public var requestID: UUID
+    public var timestamp: Timestamp
+    /// Name of the member that proposed the command.
+    public var origin: String
+    public var action: Action
+
+    public init(requestID: UUID = UUID(), timestamp: Timestamp, origin: String, action: Action) {
+        self.version = Self.currentVersion
+        self.requestID = requestID
+        self.timestamp = timestamp
+        self.origin = origin
+        self.action = action
+    }
+
+    public enum Action: Codable, Sendable, Hashable {
+        case createProfile(ProfilesPost)
+        case replaceProfile(name: String, put: ProfilePut, ifMatch: String?)
+        case patchProfile(name: String, patch: ProfilePatch, ifMatch: String?)
+        case renameProfile(from: String, to: String)
+        case deleteProfile(name: String)
+        case createInstance(InstanceCreate)
+        case replaceInstance(name: String, put: InstancePut, ifMatch: String?)
+        case patchInstance(name: String, patch: InstancePatch, ifMatch: String?)
+        case renameInstance(from: String, to: String)
+        case deleteInstance(name: String)
+        case replaceServerConfig(config: [String: String], ifMatch: String?)
+        case patchServerConfig(config: [String: String], ifMatch: String?)
+        /// Does nothing; used to probe the log (benchmarks, health checks).
+        case noop
+    }
+
+    /// Bytes for the log. JSON keeps entries readable in a hex dump and versionable.
+    public func encoded() throws(RoostError) -> [UInt8] {
+        do {
+            return Array(try Self.encoder.encode(self))
+        } catch {
+            throw RoostError.internalError("Failed to encode command", cause: "\(error)")
+        }
+    }
+
+    /// Decodes a log entry. A newer version than this binary knows is a hard error: applying a
+    /// command we do not understand would make this member's state diverge from the others.
+    public static func decode(_ bytes: [UInt8]) throws(RoostError) -> Command {
+        let command: Command
+        do {
+            command = try JSONDecoder().decode(Command.self, from: Data(bytes))
+        } catch {
+            throw RoostError.internalError("Undecodable command in the log", cause: "\(error)")
+        }
+        guard command.version <= currentVersion else {
+            throw RoostError.internalError(
+                "Command version \(command.version) is newer than this Roost supports (\(currentVersion))")
+        }
+        return command
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+/// The record of a new instance as the handler prepared it (profiles resolved, volatile keys set).
+public struct InstanceCreate: Codable, Sendable, Hashable {
+    public var name: String
+    public var type: String
+    public var put: InstancePut
+    /// Member that will hold the instance.
+    public var location: String
+
+    public init(name: String, type: String, put: InstancePut, location: String) {
+        self.name = name
+        self.type = type
+        self.put = put
+        self.location = location
+    }
+}
+
+/// What apply decided. A rejection is a normal, deterministic outcome (name taken, ETag mismatch)
+/// and is remembered for the request id exactly like a success.
+public enum CommandResult: Codable, Sendable, Hashable {
+    case applied(AppliedChange)
+    case rejected(RoostError)
+}
+
+/// What an applied command changed, for events and for the reconciler.
+public struct AppliedChange: Codable, Sendable, Hashable {
+    /// Lifecycle events to publish once the change is committed (e.g. `profile-created`).
+    public var lifecycle: [LifecycleRecord]
+    /// The object's new ETag, when the command wrote one object.
+    public var etag: String?
+    /// Instances whose member-local side effects may need converging.
+    public var touchedInstances: [String]
+
+    public init(lifecycle: [LifecycleRecord] = [], etag: String? = nil, touchedInstances: [String] = []) {
+        self.lifecycle = lifecycle
+        self.etag = etag
+        self.touchedInstances = touchedInstances
+    }
+}
+
+public struct LifecycleRecord: Codable, Sendable, Hashable {
+    public var action: String
+    public var source: String
+    public var context: [String: String]
+
+    public init(action: String, source: String, context: [String: String] = [:]) {
+        self.action = action
+        self.source = source
+        self.context = context
+    }
+}

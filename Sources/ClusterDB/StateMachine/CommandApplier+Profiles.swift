@@ -1,0 +1,61 @@
+import RoostAPI
+
+extension CommandApplier {
+    func createProfile(_ post: ProfilesPost) throws(RoostError) -> AppliedChange {
+        try Names.validateProfile(post.name)
+        try ConfigKeys.validate(post.put.config, scope: .profile)
+        try Self.validateDevices(post.put.devices)
+        guard try ProfileQueries.get(db, name: post.name) == nil else {
+            throw RoostError.conflict("Profile \"\(post.name)\" already exists")
+        }
+        let put = ProfilePut(config: Self.dropEmpty(post.put.config), description: post.put.description, devices: post.put.devices)
+        try db.prepare("INSERT INTO profiles (project, name, description, config, devices) VALUES ('default', ?, ?, ?, ?)")
+            .bind(.text(post.name), .text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)))
+            .run()
+        return AppliedChange(
+            lifecycle: [LifecycleRecord(action: "profile-created", source: "/1.0/profiles/\(post.name)")],
+            etag: ETag.of(put))
+    }
+
+    func updateProfile(
+        _ name: String, ifMatch: String?, change: (ProfilePut) -> ProfilePut
+    ) throws(RoostError) -> AppliedChange {
+        guard let row = try ProfileQueries.get(db, name: name) else { throw RoostError.notFound("Profile not found") }
+        try Self.checkETag(ifMatch, current: ETag.of(row.put))
+        var put = change(row.put)
+        put.config = Self.dropEmpty(put.config)
+        try ConfigKeys.validate(put.config, scope: .profile)
+        try Self.validateDevices(put.devices)
+        try db.prepare("UPDATE profiles SET description = ?, config = ?, devices = ? WHERE id = ?")
+            .bind(.text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)), .integer(row.id))
+            .run()
+        let users = try ProfileQueries.usedBy(db, profileID: row.id).map { String($0.dropFirst("/1.0/instances/".count)) }
+        return AppliedChange(
+            lifecycle: [LifecycleRecord(action: "profile-updated", source: "/1.0/profiles/\(name)")],
+            etag: ETag.of(put), touchedInstances: users)
+    }
+
+    func renameProfile(_ from: String, to: String) throws(RoostError) -> AppliedChange {
+        guard from != "default" else { throw RoostError.badRequest("The \"default\" profile cannot be renamed") }
+        try Names.validateProfile(to)
+        guard let row = try ProfileQueries.get(db, name: from) else { throw RoostError.notFound("Profile not found") }
+        guard try ProfileQueries.get(db, name: to) == nil else {
+            throw RoostError.conflict("Name \"\(to)\" already in use")
+        }
+        try db.prepare("UPDATE profiles SET name = ? WHERE id = ?").bind(.text(to), .integer(row.id)).run()
+        return AppliedChange(
+            lifecycle: [
+                LifecycleRecord(action: "profile-renamed", source: "/1.0/profiles/\(to)", context: ["old_name": from])
+            ])
+    }
+
+    func deleteProfile(_ name: String) throws(RoostError) -> AppliedChange {
+        guard name != "default" else { throw RoostError.badRequest("The \"default\" profile cannot be deleted") }
+        guard let row = try ProfileQueries.get(db, name: name) else { throw RoostError.notFound("Profile not found") }
+        guard try ProfileQueries.usedBy(db, profileID: row.id).isEmpty else {
+            throw RoostError.badRequest("Profile is currently in use")
+        }
+        try db.prepare("DELETE FROM profiles WHERE id = ?").bind(.integer(row.id)).run()
+        return AppliedChange(lifecycle: [LifecycleRecord(action: "profile-deleted", source: "/1.0/profiles/\(name)")])
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import RoostAPI
+
+/// The replicated state machine: the SQLite database that `Command`s are applied to.
+///
+/// Ordering contract: the owner (the node actor) hands `apply` only entries that are durable in the
+/// log and committed, in index order, each index exactly once. Apply stores the entry's index in
+/// the same transaction as its effects, so after a crash `appliedIndex` says exactly which entries
+/// to replay, and none is applied twice. Apply performs no side effects outside this database.
+public final class StateMachine {
+    public let path: String
+    let db: SQLiteConnection
+    public private(set) var appliedIndex: UInt64
+    /// How many request ids to remember for deduplication, counted in log entries.
+    public let requestsRetainedMax: UInt64
+
+    /// Opens the replicated database at `path` (WAL, `synchronous=NORMAL`: the log, not SQLite,
+    /// provides durability, and the log is compacted only after `checkpoint()`).
+    public init(path: String, requestsRetainedMax: UInt64 = 10_000) throws(RoostError) {
+        precondition(requestsRetainedMax > 0, "requestsRetainedMax must be positive")
+        self.path = path
+        self.requestsRetainedMax = requestsRetainedMax
+        db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try SchemaMigrator.migrate(db, updates: ClusterSchema.updates, name: "cluster")
+        let statement = try db.prepare("SELECT log_index FROM applied WHERE id = 0")
+        guard try statement.step() else { throw RoostError.internalError("Missing applied index row") }
+        appliedIndex = UInt64(statement.int(0))
+        statement.reset()
+    }
+
+    /// Applies committed entries in order inside one transaction, one savepoint per command, so a
+    /// rejected command leaves no trace but its remembered result.
+    public func apply(_ entries: [(index: UInt64, command: Command)]) throws(RoostError) -> [CommandResult] {
+        guard !entries.isEmpty else { return [] }
+        return try db.transaction { () throws(RoostError) in
+            var results: [CommandResult] = []
+            results.reserveCapacity(entries.count)
+            for entry in entries {
+                precondition(entry.index == appliedIndex + 1, "apply out of order: \(entry.index) after \(appliedIndex)")
+                results.append(try applyOne(entry.command, index: entry.index))
+                appliedIndex = entry.index
+            }
+            try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(appliedIndex))).run()
+            let horizon = appliedIndex > requestsRetainedMax ? appliedIndex - requestsRetainedMax : 0
+            try db.prepare("DELETE FROM requests WHERE log_index <= ?").bind(.integer(Int64(horizon))).run()
+            return results
+        }
+    }
+
+    /// Makes everything applied so far durable in the database file, so the log below
+    /// `appliedIndex` may be dropped. Returns the index that is now durable, or nil when SQLite
+    /// could not copy the whole WAL into the database (a reader still needs old pages); then the
+    /// log must be kept and the caller tries again later. PASSIVE never waits for readers; with
+    /// `synchronous=NORMAL` SQLite syncs the WAL before and the database file after copying.
+    public func checkpoint() throws(RoostError) -> UInt64? {
+        let statement = try db.prepare("PRAGMA wal_checkpoint(PASSIVE)")
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        let (busy, walFrames, checkpointed) = (statement.int(0), statement.int(1), statement.int(2))
+        return busy == 0 && walFrames >= 0 && walFrames == checkpointed ? appliedIndex : nil
+    }
+
+    /// Read access to the writer connection, for the owner only (bootstrap, tests).
+    public func read<T>(_ body: (SQLiteConnection) throws(RoostError) -> T) throws(RoostError) -> T {
+        try body(db)
+    }
+
+    private func applyOne(_ command: Command, index: UInt64) throws(RoostError) -> CommandResult {
+        let remembered = try db.prepare("SELECT result FROM requests WHERE request_id = ?")
+        try remembered.bind(.text(command.requestID.uuidString))
+        if try remembered.step() {
+            let bytes = remembered.blob(0)
+            remembered.reset()
+            return try Self.decodeResult(bytes)
+        }
+        remembered.reset()
+        try db.execute("SAVEPOINT command")
+        let result: CommandResult
+        do {
+            let change = try CommandApplier(db: db, command: command).run()
+            try db.execute("RELEASE command")
+            result = .applied(change)
+        } catch {
+            try db.execute("ROLLBACK TO command; RELEASE command")
+            guard error.code != .internalError else { throw error }
+            result = .rejected(error)
+        }
+        try db.prepare("INSERT INTO requests (request_id, log_index, result) VALUES (?, ?, ?)")
+            .bind(.text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)))
+            .run()
+        return result
+    }
+
+    static func encodeResult(_ result: CommandResult) throws(RoostError) -> [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(result))
+        } catch {
+            throw RoostError.internalError("Failed to encode result", cause: "\(error)")
+        }
+    }
+
+    static func decodeResult(_ bytes: [UInt8]) throws(RoostError) -> CommandResult {
+        do {
+            return try JSONDecoder().decode(CommandResult.self, from: Data(bytes))
+        } catch {
+            throw RoostError.internalError("Failed to decode remembered result", cause: "\(error)")
+        }
+    }
+}

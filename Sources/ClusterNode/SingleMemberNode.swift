@@ -1,0 +1,172 @@
+import ClusterDB
+import Logging
+import RoostAPI
+
+/// A Raft group of one: proposals are appended to the durable log, fsynced, applied to the state
+/// machine and only then answered. Concurrent proposals share one fsync (group commit): while a
+/// batch is being synced, new proposals queue, and the next flush takes them all.
+///
+/// Ordering contract per batch: append → `sync()` (durable) → `apply` (SQLite transaction with
+/// the applied index) → commit observer → resume proposers. Restart replays the log tail above
+/// the database's applied index, so nothing acknowledged is lost and nothing is applied twice.
+public actor SingleMemberNode: StatePath {
+    public struct Options: Sendable {
+        /// Most proposals written and synced together.
+        public var batchMax = 512
+        /// Most proposals waiting for a flush; beyond it `propose` fails fast with 503.
+        public var pendingMax = 8192
+        /// Applied entries between attempts to checkpoint SQLite and compact the log.
+        public var compactEvery: UInt64 = 4096
+        /// Entries read back per step while replaying the log at start-up.
+        public var replayBatchMax = 1024
+        public var log = DurableLog.Options()
+
+        public init() {}
+
+        public func validate() throws(RoostError) {
+            guard batchMax > 0, pendingMax >= batchMax, compactEvery > 0, replayBatchMax > 0 else {
+                throw RoostError.badRequest("Invalid node options: batchMax, pendingMax, compactEvery must be positive")
+            }
+            try log.validate()
+        }
+    }
+
+    /// The only term a single member ever uses; Raft takes over terms with clustering.
+    static let term: UInt64 = 1
+
+    private let log: DurableLog
+    private let state: StateMachine
+    private let options: Options
+    private let logger: Logger
+    private var pending: [Pending] = []
+    private var flushScheduled = false
+    private var failure: RoostError?
+    private var observer: (@Sendable (CommittedEntry) -> Void)?
+    private var appliedSinceCompaction: UInt64 = 0
+
+    private struct Pending {
+        var command: Command
+        var payload: [UInt8]
+        var continuation: CheckedContinuation<Result<CommandResult, RoostError>, Never>
+    }
+
+    /// Opens the log and the state machine and replays the log tail not yet in the database.
+    public init(
+        logDirectory: String, state: StateMachine, files: any FileLayer, options: Options = Options(),
+        logger: Logger = Logger(label: "roost.node")
+    ) throws(RoostError) {
+        try options.validate()
+        self.options = options
+        self.logger = logger
+        self.state = state
+        log = try DurableLog(directory: logDirectory, files: files, options: options.log)
+        try Self.replay(log: log, state: state, batchMax: options.replayBatchMax)
+    }
+
+    public func propose(_ command: Command) async throws(RoostError) -> CommandResult {
+        if let failure { throw RoostError(.unavailable, "The database is unavailable", cause: failure.description) }
+        guard pending.count < options.pendingMax else {
+            throw RoostError(.unavailable, "Too many changes in flight, try again")
+        }
+        let payload = try command.encoded()
+        guard payload.count <= options.log.entryMaxBytes else {
+            throw RoostError(.payloadTooLarge, "Change too large (\(payload.count) bytes)")
+        }
+        let outcome = await withCheckedContinuation { continuation in
+            pending.append(Pending(command: command, payload: payload, continuation: continuation))
+            scheduleFlush()
+        }
+        return try outcome.get()
+    }
+
+    public func readBarrier() async throws(RoostError) {
+        if let failure { throw RoostError(.unavailable, "The database is unavailable", cause: failure.description) }
+    }
+
+    public func setCommitObserver(_ observer: @escaping @Sendable (CommittedEntry) -> Void) {
+        self.observer = observer
+    }
+
+    public var appliedIndex: UInt64 { state.appliedIndex }
+    public var logFirstIndex: UInt64 { log.firstIndex }
+    public var logLastIndex: UInt64 { log.lastIndex }
+
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task { self.flush() }
+    }
+
+    /// Writes, syncs and applies everything pending, one bounded batch at a time. Runs without
+    /// suspending, so proposals arriving meanwhile wait at the actor and form the next batch.
+    private func flush() {
+        flushScheduled = false
+        while !pending.isEmpty, failure == nil {
+            let batch = Array(pending.prefix(options.batchMax))
+            pending.removeFirst(batch.count)
+            let first = log.lastIndex + 1
+            let entries = batch.enumerated().map { offset, item in
+                LogEntry(index: first + UInt64(offset), term: Self.term, payload: item.payload)
+            }
+            do {
+                try log.append(entries)
+                try log.sync()
+            } catch {
+                fail(error, batch: batch, message: "Writing the log failed; the change may or may not be saved")
+                return
+            }
+            let results: [CommandResult]
+            do {
+                results = try state.apply(zip(entries, batch).map { ($0.index, $1.command) })
+            } catch {
+                fail(error, batch: batch, message: "Applying a saved change failed; it is applied on restart")
+                return
+            }
+            for (offset, item) in batch.enumerated() {
+                observer?(CommittedEntry(index: entries[offset].index, command: item.command, result: results[offset]))
+                item.continuation.resume(returning: .success(results[offset]))
+            }
+            appliedSinceCompaction += UInt64(batch.count)
+            compactIfDue()
+        }
+    }
+
+    /// After a failed fsync or apply nothing more can be trusted in this process: every waiting
+    /// proposer learns its outcome is unknown and later proposals are refused.
+    private func fail(_ error: RoostError, batch: [Pending], message: String) {
+        logger.critical("\(message): \(error)")
+        failure = error
+        let unknown = RoostError(.outcomeUnknown, message, cause: error.description)
+        for item in batch + pending { item.continuation.resume(returning: .failure(unknown)) }
+        pending.removeAll()
+    }
+
+    private func compactIfDue() {
+        guard appliedSinceCompaction >= options.compactEvery else { return }
+        do {
+            guard let durable = try state.checkpoint() else { return }
+            try log.compact(through: durable)
+            appliedSinceCompaction = 0
+        } catch {
+            logger.error("Log compaction failed: \(error)")
+        }
+    }
+
+    private static func replay(log: DurableLog, state: StateMachine, batchMax: Int) throws(RoostError) {
+        guard log.lastIndex >= state.appliedIndex else {
+            throw RoostError.internalError(
+                "The log ends at \(log.lastIndex) but the database has applied \(state.appliedIndex); refusing to start")
+        }
+        guard state.appliedIndex + 1 >= log.firstIndex || log.lastIndex == 0 else {
+            throw RoostError.internalError(
+                "The log starts at \(log.firstIndex) but the database has applied only \(state.appliedIndex); refusing to start")
+        }
+        while state.appliedIndex < log.lastIndex {
+            let entries = try log.entries(from: state.appliedIndex + 1, through: log.lastIndex, maxBytes: 8 << 20)
+            let chunk = entries.prefix(batchMax)
+            var commands: [(index: UInt64, command: Command)] = []
+            for entry in chunk { commands.append((entry.index, try Command.decode(entry.payload))) }
+            _ = try state.apply(commands)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import RoostAPI
+import Yams
+
+/// Settings of one `roostd`. Built-in defaults need no file; `--config FILE` (the shape of
+/// `Config/roostd.yaml`) overrides any subset. Every limit is validated at start-up.
+public struct DaemonConfig: Codable, Sendable, Hashable {
+    /// Everything of this member lives here (socket, databases, log, instance files).
+    public var stateDir: String = "/var/lib/roost"
+    /// This member's name (defaults to the host name).
+    public var memberName: String = DaemonConfig.hostName()
+    public var limits = Limits()
+    public var timeouts = Timeouts()
+    public var log = LogSettings()
+
+    public struct Limits: Codable, Sendable, Hashable {
+        /// Largest JSON request body; larger bodies get 413 before they are read.
+        public var requestBodyMaxBytes = 4 << 20
+        /// Operations kept in memory, running or finished; creating more fails with 503.
+        public var operationsMax = 10_000
+        /// Events buffered per `/1.0/events` listener before it is disconnected as too slow.
+        public var eventBufferMax = 4096
+        /// Concurrent `/1.0/events` listeners.
+        public var eventListenersMax = 256
+        /// Proposals written and synced in one batch.
+        public var proposalBatchMax = 512
+        /// Proposals waiting for the log; beyond it writes get 503.
+        public var proposalPendingMax = 8192
+        /// Largest single log entry.
+        public var logEntryMaxBytes = 4 << 20
+        /// Size at which the log rolls to a new segment.
+        public var logSegmentMaxBytes = 16 << 20
+        /// Applied entries between checkpoint-and-compact attempts.
+        public var compactEvery = 4096
+        /// Request ids remembered for deduplication of retries, counted in log entries.
+        public var requestsRetainedMax = 10_000
+        /// Open read connections to the database.
+        public var readConnectionsMax = 8
+
+        public init() {}
+    }
+
+    public struct Timeouts: Codable, Sendable, Hashable {
+        /// How long a finished operation stays visible (clients poll it right after a 202).
+        public var operationRetentionSeconds = 300
+        /// Upper bound of `GET /1.0/operations/{id}/wait?timeout=` (and the default for -1).
+        public var operationWaitMaxSeconds = 3600
+        /// Grace period for in-flight requests on shutdown.
+        public var shutdownSeconds = 10
+
+        public init() {}
+    }
+
+    public struct LogSettings: Codable, Sendable, Hashable {
+        /// trace, debug, info, notice, warning, error, critical.
+        public var level = "info"
+
+        public init() {}
+    }
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case stateDir = "state_dir", memberName = "member_name", limits, timeouts, log
+    }
+
+    /// Decodes YAML over the defaults: absent keys keep their default; unknown keys are errors,
+    /// so a typo in a limit's name does not silently leave the default in force.
+    public static func load(yaml text: String, base: DaemonConfig = DaemonConfig()) throws(RoostError) -> DaemonConfig {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return base }
+            return try ConfigOverlay.apply(node, to: base)
+        } catch let error as RoostError {
+            throw error
+        } catch {
+            throw RoostError.badRequest("Invalid config file: \(error)")
+        }
+    }
+
+    public func validate() throws(RoostError) {
+        let positive: [(String, Int)] = [
+            ("limits.request_body_max_bytes", limits.requestBodyMaxBytes), ("limits.operations_max", limits.operationsMax),
+            ("limits.event_buffer_max", limits.eventBufferMax), ("limits.event_listeners_max", limits.eventListenersMax),
+            ("limits.proposal_batch_max", limits.proposalBatchMax), ("limits.proposal_pending_max", limits.proposalPendingMax),
+            ("limits.log_entry_max_bytes", limits.logEntryMaxBytes), ("limits.log_segment_max_bytes", limits.logSegmentMaxBytes),
+            ("limits.compact_every", limits.compactEvery), ("limits.requests_retained_max", limits.requestsRetainedMax),
+            ("limits.read_connections_max", limits.readConnectionsMax),
+            ("timeouts.operation_retention_seconds", timeouts.operationRetentionSeconds),
+            ("timeouts.operation_wait_max_seconds", timeouts.operationWaitMaxSeconds),
+            ("timeouts.shutdown_seconds", timeouts.shutdownSeconds),
+        ]
+        for (name, value) in positive where value <= 0 {
+            throw RoostError.badRequest("Invalid config: \(name) must be positive (got \(value))")
+        }
+        guard limits.proposalPendingMax >= limits.proposalBatchMax else {
+            throw RoostError.badRequest("Invalid config: limits.proposal_pending_max must be >= limits.proposal_batch_max")
+        }
+        guard !stateDir.isEmpty, stateDir.hasPrefix("/") else {
+            throw RoostError.badRequest("Invalid config: state_dir must be an absolute path")
+        }
+        guard stateDir.utf8.count + "/unix.socket".utf8.count < 108 else {
+            throw RoostError.badRequest("Invalid config: state_dir is too long for a unix socket path")
+        }
+        try Names.validateInstance(memberName)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "roost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let label = name.split(separator: ".").first.map(String.init) ?? ""
+        return (try? Names.validateInstance(label)) != nil ? label : "roost"
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import RoostAPI
+
+/// `/1.0/events?type=operation,lifecycle,logging` over a websocket upgrade: one text message per
+/// event. The stream ends when the client closes or when it falls too far behind (`EventHub`).
+enum EventsWebSocket {
+    static func shouldUpgrade(
+        _ request: HTTPRequest, hub: EventHub
+    ) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let target = request.path ?? ""
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        guard path == "/1.0/events" || path == "/1.0/events/" else { return .dontUpgrade }
+        let query = APIRequest.parseQuery(target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init))
+        var types: Set<Event.Kind> = []
+        for name in (query["type"] ?? "").split(separator: ",") {
+            guard let kind = Event.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                return .dontUpgrade
+            }
+            types.insert(kind)
+        }
+        let subscription = try hub.subscribe(types: types)
+        return .upgrade([:]) { inbound, outbound, _ in
+            defer { hub.unsubscribe(subscription.id) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await message in subscription.stream { try await outbound.write(.text(message.json)) }
+                }
+                group.addTask {
+                    for try await _ in inbound {}
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}

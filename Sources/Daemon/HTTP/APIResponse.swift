@@ -1,0 +1,58 @@
+import Foundation
+import RoostAPI
+
+/// What a handler returns; turned into bytes and headers in one place (`APIResponder`).
+public struct APIResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    /// A sync envelope around `metadata`.
+    public static func sync<T: Encodable & Sendable>(_ metadata: T, etag: String? = nil) throws(RoostError) -> APIResponse {
+        var headers: [(String, String)] = [("Content-Type", "application/json")]
+        if let etag { headers.append(("ETag", ETag.quoted(etag))) }
+        return APIResponse(status: 200, headers: headers, body: try JSON.encode(ResponseEnvelope.sync(metadata)))
+    }
+
+    /// `{"type":"sync",...,"metadata":{}}` for mutations that return nothing.
+    public static func emptySync() throws(RoostError) -> APIResponse {
+        try sync([String: String]())
+    }
+
+    /// 202 with the operation in the envelope and `Location` pointing at it.
+    static func async(_ operation: Operation) throws(RoostError) -> APIResponse {
+        let url = "/1.0/operations/\(operation.id)"
+        return APIResponse(
+            status: 202, headers: [("Content-Type", "application/json"), ("Location", url)],
+            body: try JSON.encode(ResponseEnvelope.async(operation, operationURL: url)))
+    }
+
+    /// 201 Created with `Location`, as LXD answers `POST /1.0/profiles`.
+    public static func created(location: String) throws(RoostError) -> APIResponse {
+        var response = try emptySync()
+        response.status = 201
+        response.headers.append(("Location", location))
+        return response
+    }
+
+    public static func error(_ error: RoostError) -> APIResponse {
+        let body = (try? JSON.encode(ResponseEnvelope.error(error))) ?? Array(#"{"type":"error"}"#.utf8)
+        return APIResponse(
+            status: error.httpStatus,
+            headers: [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")], body: body)
+    }
+}
+
+/// The daemon's JSON encoding: sorted keys (Go sorts map keys; stable bytes help tests and
+/// caches) and unescaped slashes (Go does not escape `/`).
+enum JSON {
+    static func encode<T: Encodable>(_ value: T) throws(RoostError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Array(try encoder.encode(value))
+        } catch {
+            throw RoostError.internalError("Failed to encode response", cause: "\(error)")
+        }
+    }
+}

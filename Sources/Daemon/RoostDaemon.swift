@@ -1,0 +1,114 @@
+import ClusterDB
+import ClusterNode
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import RoostAPI
+
+/// The composition root of `roostd`: opens one member's state, wires the state path, readers,
+/// operations, events and reconciler to the HTTP routes, and serves the unix socket.
+public final class RoostDaemon: Sendable {
+    public static let version = "0.1.0"
+
+    public let config: DaemonConfig
+    public let directory: StateDirectory
+    public let memberName: String
+    let node: SingleMemberNode
+    let local: LocalDatabase
+    let pool: ReaderPool
+    let events: EventHub
+    let operations: OperationRegistry
+    public let reconciler: Reconciler
+    let logger: Logger
+    private let lockFD: Int32
+
+    /// Opens (or creates) the member's state and replays the log tail. Fails if another daemon
+    /// already serves this state directory.
+    public init(config: DaemonConfig, logger: Logger = Logger(label: "roostd")) throws(RoostError) {
+        try config.validate()
+        self.config = config
+        self.logger = logger
+        directory = StateDirectory(root: config.stateDir)
+        try directory.prepare()
+        lockFD = try Self.lock(directory.root + "/roostd.lock")
+        local = try LocalDatabase(path: directory.localDatabasePath)
+        memberName = try local.claimMemberName(config.memberName)
+        let state = try StateMachine(
+            path: directory.clusterDatabasePath, requestsRetainedMax: UInt64(config.limits.requestsRetainedMax))
+        var options = SingleMemberNode.Options()
+        options.batchMax = config.limits.proposalBatchMax
+        options.pendingMax = config.limits.proposalPendingMax
+        options.compactEvery = UInt64(config.limits.compactEvery)
+        options.log = DurableLog.Options(
+            segmentMaxBytes: config.limits.logSegmentMaxBytes, entryMaxBytes: config.limits.logEntryMaxBytes)
+        node = try SingleMemberNode(
+            logDirectory: directory.logDirectory, state: state, files: POSIXFileLayer(), options: options, logger: logger)
+        pool = ReaderPool(path: directory.clusterDatabasePath, connectionsMax: config.limits.readConnectionsMax)
+        events = EventHub(bufferMax: config.limits.eventBufferMax, listenersMax: config.limits.eventListenersMax)
+        operations = OperationRegistry(
+            events: events, operationsMax: config.limits.operationsMax,
+            retention: .seconds(config.timeouts.operationRetentionSeconds))
+        reconciler = Reconciler(directory: directory, local: local, pool: pool, memberName: memberName, logger: logger)
+    }
+
+    deinit { close(lockFD) }
+
+    /// The routes, in-process; tests can drive them without a socket.
+    func makeRouter() -> Router {
+        let context = HandlerContext(
+            reader: StateReader(path: node, pool: pool, local: local, memberName: memberName),
+            proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events, local: local,
+            environment: HostInfo.environment(memberName: memberName, version: Self.version),
+            operationWaitMax: config.timeouts.operationWaitMaxSeconds)
+        var router = Router()
+        ServerHandlers.register(&router, context)
+        ProfileHandlers.register(&router, context)
+        InstanceHandlers.register(&router, context)
+        OperationHandlers.register(&router, context)
+        return router
+    }
+
+    /// Converges local side effects, then serves until SIGTERM/SIGINT or task cancellation.
+    /// `onReady` runs once the socket accepts connections.
+    public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        try await reconciler.converge()
+        let events = self.events
+        let reconciler = self.reconciler
+        await node.setCommitObserver { entry in
+            guard case .applied(let change) = entry.result else { return }
+            for record in change.lifecycle {
+                let context = record.context.isEmpty ? nil : record.context.mapValues { JSONValue.string($0) }
+                events.publishLifecycle(
+                    LifecycleEvent(action: record.action, source: record.source, context: context), at: entry.command.timestamp)
+            }
+            if !change.touchedInstances.isEmpty { Task { await reconciler.kick() } }
+        }
+        let socket = directory.socketPath
+        unlink(socket)
+        let responder = APIResponder(router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, logger: logger)
+        let app = Application(
+            responder: responder,
+            server: .http1WebSocketUpgrade { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) },
+            configuration: ApplicationConfiguration(address: .unixDomainSocket(path: socket), serverName: "roostd"),
+            onServerRunning: { [logger] _ in
+                chmod(socket, 0o660)
+                logger.info("roostd ready on \(socket)")
+                onReady()
+            },
+            logger: logger)
+        try await app.runService()
+        unlink(socket)
+    }
+
+    /// One daemon per state directory: an exclusive `flock` held for the process lifetime.
+    private static func lock(_ path: String) throws(RoostError) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RoostError.internalError("Failed to open \(path)", cause: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw RoostError(.conflict, "Another roostd is already running with this state directory")
+        }
+        return fd
+    }
+}

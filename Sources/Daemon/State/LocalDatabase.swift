@@ -1,0 +1,57 @@
+import ClusterDB
+import Foundation
+import RoostAPI
+import Synchronization
+
+/// The member-local database: this member's identity, its member-local server config, the
+/// instance directories it holds, and intents of multi-step local work. Never replicated.
+public final class LocalDatabase: Sendable {
+    private let connection: Mutex<SQLiteConnection>
+
+    public init(path: String) throws(RoostError) {
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        try SchemaMigrator.migrate(db, updates: LocalSchema.updates, name: "local")
+        connection = Mutex(db)
+    }
+
+    func with<T>(_ body: (SQLiteConnection) throws(RoostError) -> T) throws(RoostError) -> T {
+        try connection.withLock { db throws(RoostError) -> T in try body(db) }
+    }
+
+    /// The member name recorded at first start; later starts must agree with the config.
+    public func claimMemberName(_ name: String) throws(RoostError) -> String {
+        try with { db throws(RoostError) -> String in
+            let statement = try db.prepare("SELECT name FROM member WHERE id = 0")
+            if try statement.step() {
+                let stored = statement.text(0)
+                statement.reset()
+                return stored
+            }
+            statement.reset()
+            try db.prepare("INSERT INTO member (id, name) VALUES (0, ?)").bind(.text(name)).run()
+            return name
+        }
+    }
+
+    public func localConfig() throws(RoostError) -> [String: String] {
+        try with { db throws(RoostError) -> [String: String] in
+            let statement = try db.prepare("SELECT key, value FROM local_config")
+            defer { statement.reset() }
+            var config: [String: String] = [:]
+            while try statement.step() { config[statement.text(0)] = statement.text(1) }
+            return config
+        }
+    }
+
+    public func replaceLocalConfig(_ config: [String: String]) throws(RoostError) {
+        try with { db throws(RoostError) in
+            try db.transaction { () throws(RoostError) in
+                try db.execute("DELETE FROM local_config")
+                for (key, value) in config where !value.isEmpty {
+                    try db.prepare("INSERT INTO local_config (key, value) VALUES (?, ?)").bind(.text(key), .text(value)).run()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import RoostAPI
+
+/// The layout of one member's state directory. Several members can run on one machine because
+/// nothing of a member lives outside its own directory.
+public struct StateDirectory: Sendable, Hashable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public var socketPath: String { root + "/unix.socket" }
+    public var databaseDirectory: String { root + "/database" }
+    /// The replicated database (identical on every member).
+    public var clusterDatabasePath: String { databaseDirectory + "/global/db.sqlite" }
+    /// The member-local database.
+    public var localDatabasePath: String { databaseDirectory + "/local.db" }
+    /// The durable log behind `propose`.
+    public var logDirectory: String { databaseDirectory + "/log" }
+    /// One directory per instance this member holds.
+    public var instancesDirectory: String { root + "/instances" }
+    public var pidFile: String { root + "/roostd.pid" }
+
+    /// Creates the directories (mode 0711 like LXD's, instance files 0700).
+    public func prepare() throws(RoostError) {
+        let manager = FileManager.default
+        for (path, mode) in [
+            (root, 0o711), (databaseDirectory, 0o700), (databaseDirectory + "/global", 0o700), (logDirectory, 0o700),
+            (instancesDirectory, 0o711),
+        ] {
+            do {
+                try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+                _ = chmod(path, mode_t(mode))
+            } catch {
+                throw RoostError.internalError("Failed to create \(path)", cause: "\(error)")
+            }
+        }
+    }
+}
