@@ -20,6 +20,10 @@ public actor SingleMemberNode: StatePath {
         /// Entries read back per step while replaying the log at start-up.
         public var replayBatchMax = 1024
         public var log = DurableLog.Options()
+        /// Called with the durable index after a successful SQLite checkpoint and before the log
+        /// is compacted through it (metrics; tests snapshot the database file here to model a
+        /// power loss that drops SQLite's un-checkpointed transactions).
+        public var onCheckpoint: (@Sendable (UInt64) -> Void)?
 
         public init() {}
 
@@ -145,6 +149,7 @@ public actor SingleMemberNode: StatePath {
         guard appliedSinceCompaction >= options.compactEvery else { return }
         do {
             guard let durable = try state.checkpoint() else { return }
+            options.onCheckpoint?(durable)
             try log.compact(through: durable)
             appliedSinceCompaction = 0
         } catch {

@@ -18,8 +18,8 @@ public struct ServerPut: Codable, Sendable, Hashable {
                 return number.rounded() == number && abs(number) < 9.0e15 ? String(Int64(number)) : String(number)
             case .null: return ""
             case .array, .object:
-                throw DecodingError.dataCorrupted(
-                    .init(codingPath: container.codingPath, debugDescription: "Config values must be scalars"))
+                throw DecodingError.typeMismatch(
+                    String.self, .init(codingPath: [CodingKeys.config], debugDescription: "Config values must be scalars"))
             }
         }
     }

@@ -3,6 +3,14 @@ import NIOHTTP1
 import NIOPosix
 import RoostAPI
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Owns the client's one keep-alive connection: opens it on first use, reuses it for every
 /// request, and opens a new one when the server has closed it.
 ///
@@ -94,10 +102,20 @@ actor HTTPTransport {
             return RoostError(.unavailable, "The daemon closed the connection", cause: socketPath)
         case is CancellationError:
             return RoostError(.unavailable, "Request cancelled")
+        case let error as IOError:
+            return RoostError(.unavailable, "Failed to reach the daemon at \(socketPath)", cause: errnoText(error.errnoCode))
+        case let error as ChannelError:
+            return RoostError(.unavailable, "Failed to reach the daemon at \(socketPath)", cause: "\(error)")
         default:
             return RoostError(.unavailable, "Failed to reach the daemon at \(socketPath)", cause: "\(error)")
         }
     }
+}
+
+/// The C library's text for an errno value (`No such file or directory`).
+private func errnoText(_ code: CInt) -> String {
+    guard let text = strerror(code) else { return "errno \(code)" }
+    return String(cString: text)
 }
 
 extension Duration {

@@ -15,4 +15,8 @@ struct Roost: AsyncParsableCommand {
             InfoCommand.self, ListCommand.self, InitCommand.self, DeleteCommand.self, RenameCommand.self,
             ConfigCommand.self, ProfileCommand.self, OperationCommand.self, MonitorCommand.self,
         ])
+
+    /// Lets `--socket` come before the subcommand too (`roost --socket PATH list`); each
+    /// subcommand declares the same option group, and both positions fill it.
+    @OptionGroup var global: GlobalOptions
 }

@@ -9,7 +9,8 @@ enum LogFixture {
 
     /// A deterministic entry whose payload depends on index, term and size.
     static func entry(_ index: UInt64, term: UInt64 = 1, size: Int = 16) -> LogEntry {
-        LogEntry(index: index, term: term, payload: (0..<size).map { UInt8(truncatingIfNeeded: Int(index) &* 31 &+ $0) })
+        LogEntry(
+            index: index, term: term, payload: (0..<size).map { UInt8(truncatingIfNeeded: Int(index) &* 31 &+ $0) })
     }
 
     static func entries(_ range: ClosedRange<UInt64>, term: UInt64 = 1, size: Int = 16) -> [LogEntry] {

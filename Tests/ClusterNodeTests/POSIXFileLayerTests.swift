@@ -83,7 +83,10 @@ import Testing
             try reopened.sync()
             reopened.close()
             let third = try DurableLog(directory: directory, files: files)
-            #expect(try LogFixture.all(third) == LogFixture.entries(1...9, size: 100) + [LogFixture.entry(10, term: 2, size: 100)])
+            #expect(
+                try LogFixture.all(third) == LogFixture.entries(1...9, size: 100) + [
+                    LogFixture.entry(10, term: 2, size: 100)
+                ])
         }
     }
 
@@ -97,7 +100,8 @@ import Testing
             let segment = directory + "/" + SegmentName.make(firstIndex: 1)
             #expect(overwriteByte(segment, at: 4 * 128 + 60) == 1)
             let error = #expect(throws: RoostError.self) { try DurableLog(directory: directory, files: files) }
-            #expect(error?.message == "Log corrupted: checksum mismatch in segment-00000000000000000001.log at offset 512")
+            #expect(
+                error?.message == "Log corrupted: checksum mismatch in segment-00000000000000000001.log at offset 512")
         }
     }
 
@@ -126,8 +130,11 @@ import Testing
                 let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
                 return Int(1000 / seconds)
             }
-            print("DurableLog on \(root): 1000 × (append 200 B + sync) in \(singleTime) = \(rate(singleTime)) entries/s")
-            print("DurableLog on \(root): 1000 entries of 200 B, 64 per sync, in \(batchedTime) = \(rate(batchedTime)) entries/s")
+            print(
+                "DurableLog on \(root): 1000 × (append 200 B + sync) in \(singleTime) = \(rate(singleTime)) entries/s")
+            print(
+                "DurableLog on \(root): 1000 entries of 200 B, 64 per sync, in \(batchedTime) = \(rate(batchedTime)) entries/s"
+            )
             #expect(single.lastIndex == 1000)
             #expect(batched.lastIndex == 1000)
         }

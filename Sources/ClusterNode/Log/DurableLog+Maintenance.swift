@@ -130,7 +130,9 @@ extension DurableLog {
         return (entries, budget)
     }
 
-    private func decodeRecord(_ bytes: [UInt8], of segment: Segment, slot: Int, base: Int) throws(RoostError) -> LogEntry {
+    private func decodeRecord(_ bytes: [UInt8], of segment: Segment, slot: Int, base: Int) throws(RoostError)
+        -> LogEntry
+    {
         let offset = segment.offsets[slot]
         let decoded = bytes.withUnsafeBytes { LogRecord.decode($0, at: offset - base) }
         let expected = segment.firstIndex + UInt64(slot)

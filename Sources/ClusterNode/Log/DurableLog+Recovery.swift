@@ -31,7 +31,9 @@ extension DurableLog {
                     cause: "directory \(directory)")
             }
             if let damage = scan.damage {
-                guard isLast, damage.isTornTail else { throw corrupted(damage.reason, in: file.name, at: damage.offset) }
+                guard isLast, damage.isTornTail else {
+                    throw corrupted(damage.reason, in: file.name, at: damage.offset)
+                }
                 try cutTornTail(of: &segment, fileSize: bytes.count, damage: damage)
             }
             segments.append(segment)

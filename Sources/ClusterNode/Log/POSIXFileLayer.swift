@@ -102,7 +102,9 @@ public struct POSIXFileLayer: FileLayer {
     }
 
     public func rename(_ source: String, to destination: String) throws(RoostError) {
-        guard systemRename(source, destination) == 0 else { throw failure("rename", "\(source) to \(destination)", errno) }
+        guard systemRename(source, destination) == 0 else {
+            throw failure("rename", "\(source) to \(destination)", errno)
+        }
     }
 
     public func remove(_ path: String) throws(RoostError) {

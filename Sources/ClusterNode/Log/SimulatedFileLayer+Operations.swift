@@ -6,8 +6,8 @@ extension SimulatedFileLayer {
     public func makeDirectories(_ path: String) throws(RoostError) {
         let components = Self.components(of: path)
         try state.withLock { (state: inout State) throws(RoostError) in
-            for depth in 1...max(components.count, 1) where !components.isEmpty {
-                let directory = Self.join(components.prefix(depth))
+            for last in components.indices {
+                let directory = Self.join(components[...last])
                 let (parent, name) = Self.split(directory)
                 if state.directories[directory] != nil { continue }
                 guard state.directories[parent]?.current[name] == nil else {
@@ -21,7 +21,9 @@ extension SimulatedFileLayer {
     public func listDirectory(_ path: String) throws(RoostError) -> [String] {
         let directory = Self.join(Self.components(of: path)[...])
         return try state.withLock { (state: inout State) throws(RoostError) in
-            guard let entries = state.directories[directory]?.current else { throw Self.missing("list directory", path) }
+            guard let entries = state.directories[directory]?.current else {
+                throw Self.missing("list directory", path)
+            }
             let subdirectories = state.directories.keys.filter { $0 != "/" && Self.split($0).parent == directory }
             return (Array(entries.keys) + subdirectories.map { Self.split($0).name }).sorted()
         }
@@ -70,7 +72,8 @@ extension SimulatedFileLayer {
             if let kept = state.failNextWrite {
                 state.failNextWrite = nil
                 state.files[id]!.current += bytes.prefix(kept)
-                throw .internalError("Cannot write descriptor \(handle.rawValue)", cause: "Input/output error (injected)")
+                throw .internalError(
+                    "Cannot write descriptor \(handle.rawValue)", cause: "Input/output error (injected)")
             }
             state.files[id]!.current += bytes
         }
@@ -97,7 +100,8 @@ extension SimulatedFileLayer {
             state.syncCount += 1
             if state.failNextSync {
                 state.failNextSync = false
-                throw .internalError("Cannot fsync descriptor \(handle.rawValue)", cause: "Input/output error (injected)")
+                throw .internalError(
+                    "Cannot fsync descriptor \(handle.rawValue)", cause: "Input/output error (injected)")
             }
             state.files[id]!.durable = state.files[id]!.current
             state.files[id]!.truncatedSinceSync = false

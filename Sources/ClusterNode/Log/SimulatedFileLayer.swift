@@ -20,6 +20,7 @@ import Synchronization
 ///   was not;
 /// - an unsynced truncation may be undone (the durable bytes come back);
 /// - every handle becomes invalid and injected faults are cleared.
+/// `restart()` models a process crash instead: nothing is lost, but the handles die.
 ///
 /// Directories themselves are created durable at once (`makeDirectories`); the model is about the
 /// files in them. Deterministic for a given sequence of calls and RNG: no dictionary order is
@@ -141,6 +142,17 @@ public final class SimulatedFileLayer: FileLayer {
             state.crashCount += 1
         }
         rng = random
+    }
+
+    /// Process crash (kill -9): the kernel keeps every write and directory change, durable or
+    /// not; only the handles die. Injected faults are cleared.
+    public func restart() {
+        state.withLock { state in
+            state.handles = [:]
+            state.failNextSync = false
+            state.failNextWrite = nil
+            state.crashCount += 1
+        }
     }
 
     static func replay(_ operation: DirectoryOperation, on entries: inout [String: Int]) {

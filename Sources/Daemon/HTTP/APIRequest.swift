@@ -33,6 +33,7 @@ public struct APIRequest: Sendable {
     /// Decodes the JSON body, mapping decoding failures to LXD-style 400s.
     public func decode<T: Decodable>(_ type: T.Type) throws(RoostError) -> T {
         guard !body.isEmpty else { throw RoostError.badRequest("No request body") }
+        try JSONSyntax.validate(body)
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch let error as DecodingError {

@@ -11,21 +11,21 @@ struct ListCommand: ClientCommand {
             Reads GET /1.0/instances?recursion=2 (recursion=1 when no column needs state).
 
             Filters (all must match):
-              web                  name matches the regular expression ^web$, or starts with "web"
-              name=c1              exact name (asked of the server as filter=name eq c1)
-              type=container       shorthands: name, type, status, architecture, location,
-              status=running         ipv4, ipv6 (several values separated by ",")
-              user.blah=abc        expanded config; keys may be abbreviated (u.blah), values are
-                                   anchored regular expressions
+              web              name matches the regex ^web$, or starts with "web"
+              name=c1          exact name (sent to the server as filter=name eq c1)
+              type=container   shorthands: name, type, status, architecture,
+              status=running   location, ipv4, ipv6; "a,b" matches either value
+              user.blah=abc    expanded config; keys may be abbreviated (u.blah);
+                               values are anchored regular expressions
 
-            Columns (-c, default ns46tS, plus L on a cluster):
-              n NAME  s STATE  4 IPV4  6 IPV6  t TYPE  S SNAPSHOTS  L LOCATION
-              a ARCHITECTURE  c CREATED AT  d DESCRIPTION  l LAST USED AT  P PROFILES
-              e PROJECT  p PID  N PROCESSES
-              custom: [config:|devices:]KEY[:NAME][:MAXWIDTH], e.g. user.comment:COMMENT
+            Columns (-c; default ns46tS, plus L on a cluster):
+              n NAME   s STATE   4 IPV4   6 IPV6   t TYPE   S SNAPSHOTS   L LOCATION
+              a ARCHITECTURE   c CREATED AT   d DESCRIPTION   l LAST USED AT
+              P PROFILES   e PROJECT   p PID   N PROCESSES
+              custom: [config:|devices:]KEY[:NAME][:MAXWIDTH], e.g. user.note:NOTE
 
-            The table looks the same on a terminal and in a pipe (no colours, no truncation); use \
-            --format csv for scripts.
+            The table is the same on a terminal and in a pipe (no colours, no
+            truncation); --format csv suits scripts.
             """,
         aliases: ["ls"])
 

@@ -1,0 +1,167 @@
+import ClusterDB
+import ClusterNode
+import Foundation
+import RoostAPI
+import Synchronization
+import Testing
+
+/// End-to-end durability of the state path: the real `SingleMemberNode`, `DurableLog` and SQLite
+/// `StateMachine`, with the fault-injecting `SimulatedFileLayer` under the log. A simulated power
+/// loss drops unsynced log writes (tearing the last one at a random point) and rolls the SQLite
+/// file back to its last checkpoint. After every crash: each acknowledged change is present and
+/// each unacknowledged one is either wholly applied or absent.
+/// Files of one simulated member: the database on a real temp dir, the log on the fault layer.
+final class DurabilityMember: @unchecked Sendable {
+    let directory = NSTemporaryDirectory() + "roost-dur-" + UUID().uuidString
+    let files = SimulatedFileLayer()
+    var dbPath: String { directory + "/db.sqlite" }
+    var snapshotPath: String { directory + "/checkpointed.sqlite" }
+    let snapshotTaken = Mutex(false)
+
+    init() throws { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func open(compactEvery: UInt64) throws -> SingleMemberNode {
+        var options = SingleMemberNode.Options()
+        options.compactEvery = compactEvery
+        options.batchMax = 4
+        options.log = DurableLog.Options(segmentMaxBytes: 4096, entryMaxBytes: 2048)
+        options.onCheckpoint = { [self] _ in
+            // Everything is in the main file right after a full checkpoint: copy it.
+            try? FileManager.default.removeItem(atPath: snapshotPath)
+            try? FileManager.default.copyItem(atPath: dbPath, toPath: snapshotPath)
+            snapshotTaken.withLock { $0 = true }
+        }
+        let state = try StateMachine(path: dbPath)
+        return try SingleMemberNode(logDirectory: "/log", state: state, files: files, options: options)
+    }
+
+    /// Power loss: the log loses what was not synced; SQLite returns to its last checkpoint.
+    func powerLoss(_ rng: inout DeterministicRNG) throws {
+        files.crash(using: &rng)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+        if snapshotTaken.withLock({ $0 }) { try FileManager.default.copyItem(atPath: snapshotPath, toPath: dbPath) }
+    }
+}
+
+
+@Suite struct NodeDurabilityTests {
+    static func command(_ index: Int, _ rng: inout DeterministicRNG) -> Command {
+        let name = "c\(index)"
+        let action: Command.Action =
+            rng.chance(0.5)
+            ? .createProfile(ProfilesPost(name: "p\(index)", put: ProfilePut(config: ["user.n": String(index)])))
+            : .createInstance(InstanceCreate(name: name, type: "container", put: InstancePut(profiles: ["default"]), location: "m1"))
+        return Command(timestamp: Timestamp(nanosecondsSinceEpoch: Int64(index)), origin: "m1", action: action)
+    }
+
+    /// Whether the command's effect is fully present; precondition-style checks of partial state.
+    static func isPresent(_ command: Command, in node: StateMachine) throws -> Bool {
+        try node.read { db throws(RoostError) -> Bool in
+            switch command.action {
+            case .createProfile(let post):
+                guard let row = try ProfileQueries.get(db, name: post.name) else { return false }
+                #expect(row.put.config == post.put.config, "profile \(post.name) half-applied")
+                return true
+            case .createInstance(let create):
+                guard let row = try InstanceQueries.get(db, name: create.name) else { return false }
+                #expect(row.put.profiles == ["default"], "instance \(create.name) lost its profile links")
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    @Test(arguments: 0..<40)
+    func acknowledgedChangesSurvivePowerLoss(seed: UInt64) async throws {
+        var rng = DeterministicRNG(seed: seed)
+        let member = try DurabilityMember()
+        var acknowledged: [Command] = []
+        var unknown: [Command] = []
+        var next = 0
+        for cycle in 0..<4 {
+            let node = try member.open(compactEvery: UInt64(rng.int(in: 3...9)))
+            let count = rng.int(in: 5...25)
+            let failAt = rng.chance(0.5) ? rng.int(in: 0...count) : -1
+            for step in 0..<count {
+                if step == failAt { member.files.failNextSync() }
+                let command = Self.command(next, &rng)
+                next += 1
+                do {
+                    let result = try await node.propose(command)
+                    #expect(result.isApplied, "seed \(seed) cycle \(cycle): \(command.action) rejected")
+                    acknowledged.append(command)
+                } catch {
+                    #expect(error.code == .outcomeUnknown || error.code == .unavailable, "seed \(seed): \(error)")
+                    if error.code == .outcomeUnknown { unknown.append(command) }
+                }
+            }
+            try member.powerLoss(&rng)
+            _ = try SingleMemberNode(logDirectory: "/log", state: StateMachine(path: member.dbPath), files: member.files)
+            let state = try StateMachine(path: member.dbPath)
+            for command in acknowledged {
+                #expect(try Self.isPresent(command, in: state), "seed \(seed) cycle \(cycle): acknowledged \(command.action) lost")
+            }
+            for command in unknown { _ = try Self.isPresent(command, in: state) }
+        }
+    }
+
+    @Test func restartReplaysOnlyTheTailAndNeverTwice() async throws {
+        let member = try DurabilityMember()
+        var rng = DeterministicRNG(seed: 7)
+        var node = try member.open(compactEvery: 5)
+        for index in 0..<40 { _ = try await node.propose(Self.command(index, &rng)) }
+        let applied = await node.appliedIndex
+        let firstRetained = await node.logFirstIndex
+        #expect(applied == 40)
+        #expect(firstRetained > 1, "the log was compacted below the applied index")
+        member.files.restart()
+        node = try member.open(compactEvery: 5)
+        #expect(await node.appliedIndex == 40)
+        let again = try await node.propose(Command(timestamp: .epoch, origin: "m1", action: .noop))
+        #expect(again.isApplied)
+        #expect(await node.appliedIndex == 41)
+    }
+
+    @Test func concurrentProposalsShareSyncs() async throws {
+        let member = try DurabilityMember()
+        let node = try member.open(compactEvery: 1000)
+        let before = member.files.syncCount
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<64 {
+                group.addTask { () async throws -> Void in
+                    let command = Command(
+                        timestamp: .epoch, origin: "m1", action: .createProfile(ProfilesPost(name: "g\(index)")))
+                    let result = try await node.propose(command)
+                    #expect(result.isApplied)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(member.files.syncCount - before < 64, "group commit should batch fsyncs")
+        #expect(await node.appliedIndex == 64)
+    }
+
+    @Test func failedSyncMakesOutcomeUnknownAndRefusesLaterWrites() async throws {
+        let member = try DurabilityMember()
+        let node = try member.open(compactEvery: 1000)
+        member.files.failNextSync()
+        await #expect(throws: RoostError.self) {
+            _ = try await node.propose(Command(timestamp: .epoch, origin: "m1", action: .noop))
+        }
+        do {
+            _ = try await node.propose(Command(timestamp: .epoch, origin: "m1", action: .noop))
+            Issue.record("a poisoned node must refuse writes")
+        } catch {
+            #expect(error.code == .unavailable)
+        }
+    }
+}
+
+extension CommandResult {
+    var isApplied: Bool {
+        if case .applied = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import RoostAPI
+import Testing
+
+/// The REST core over a real unix socket: envelopes, server info, recursion, operations.
+@Suite(.serialized) struct APICoreTests {
+    @Test func rootAndServerInfoUseLXDEnvelopes() async throws {
+        try await TestDaemon.with { daemon in
+            let root = try await daemon.http.request("GET", "/")
+            #expect(root.status == 200)
+            #expect(root.text == #"{"error":"","error_code":0,"metadata":["/1.0"],"operation":"","status":"Success","status_code":200,"type":"sync"}"#)
+            let info = try await daemon.http.request("GET", "/1.0")
+            #expect(info.status == 200)
+            #expect(info.headers["etag"]?.hasPrefix("\"") == true)
+            let server = try JSONDecoder().decode(ResponseEnvelopeOf<Server>.self, from: Data(info.body)).metadata
+            #expect(server.apiExtensions.contains("instances"))
+            #expect(server.apiVersion == "1.0")
+            #expect(server.environment?.serverName == "test")
+            #expect(server.environment?.serverClustered == false)
+        }
+    }
+
+    @Test func unknownRouteAndMethodAreEnvelopedErrors() async throws {
+        try await TestDaemon.with { daemon in
+            let missing = try await daemon.http.request("GET", "/1.0/nothing-here")
+            #expect(missing.status == 404)
+            #expect(missing.envelope?.type == "error")
+            #expect(missing.envelope?.errorCode == 404)
+            let notFound = try await daemon.http.request("GET", "/1.0/instances/nosuch")
+            #expect(notFound.text == #"{"error":"Instance not found","error_code":404,"metadata":null,"operation":"","status":"","status_code":0,"type":"error"}"#)
+            let wrongMethod = try await daemon.http.request("PATCH", "/1.0/operations")
+            #expect(wrongMethod.status == 405)
+        }
+    }
+
+    @Test func instanceLifecycleThroughOperations() async throws {
+        try await TestDaemon.with { daemon in
+            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            #expect(create.envelope?.type == "async")
+            #expect(create.envelope?.statusCode == 100)
+            let created = try await daemon.wait(create)
+            #expect(created.status == "Success")
+            #expect(created.resources?["instances"] == ["/1.0/instances/c1"])
+
+            let names = try await daemon.http.request("GET", "/1.0/instances")
+            #expect(names.metadata == ["/1.0/instances/c1"])
+            let full = try await daemon.http.request("GET", "/1.0/instances?recursion=2")
+            guard case .array(let items) = full.metadata, let first = items.first else {
+                Issue.record("expected a list")
+                return
+            }
+            #expect(first["name"] == "c1")
+            #expect(first["profiles"] == ["default"])
+            #expect(first["state"]?["status"] == "Stopped")
+            #expect(first["status_code"] == 102)
+
+            let renamed = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances/c1", #"{"name":"c2"}"#))
+            #expect(renamed.status == "Success")
+            let deleted = try await daemon.wait(try await daemon.http.request("DELETE", "/1.0/instances/c2"))
+            #expect(deleted.status == "Success")
+            let empty = try await daemon.http.request("GET", "/1.0/instances")
+            #expect(empty.metadata == [])
+            let operations = try await daemon.http.request("GET", "/1.0/operations?recursion=1")
+            #expect(operations.metadata?["success"] != nil)
+        }
+    }
+
+    @Test func instanceFilterSelectsByNameStatusAndConfig() async throws {
+        try await TestDaemon.with { daemon in
+            for (name, os) in [("web1", "debian"), ("web2", "alpine"), ("db1", "debian")] {
+                _ = try await daemon.wait(
+                    try await daemon.http.text(
+                        "POST", "/1.0/instances",
+                        #"{"name":"\#(name)","source":{"type":"none"},"config":{"image.os":"\#(os)"}}"#))
+            }
+            let query = "config.image.os eq debian and not name eq db1"
+            let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let filtered = try await daemon.http.request("GET", "/1.0/instances?filter=\(encoded)")
+            #expect(filtered.metadata == ["/1.0/instances/web1"])
+            let bad = try await daemon.http.request("GET", "/1.0/instances?filter=name%20gt%20x")
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func operationWaitAndCancelRules() async throws {
+        try await TestDaemon.with { daemon in
+            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            let operation = try await daemon.wait(create)
+            let cancel = try await daemon.http.request("DELETE", "/1.0/operations/\(operation.id)")
+            #expect(cancel.status == 400)
+            let unknown = try await daemon.http.request("GET", "/1.0/operations/00000000-0000-0000-0000-000000000000/wait?timeout=1")
+            #expect(unknown.status == 404)
+        }
+    }
+
+    @Test func instanceStateIsHonestAboutWhatIsNotImplemented() async throws {
+        try await TestDaemon.with { daemon in
+            _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            let start = try await daemon.http.text("PUT", "/1.0/instances/c1/state", #"{"action":"start"}"#)
+            #expect(start.status == 501)
+            let image = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c2","source":{"type":"image","alias":"x"}}"#)
+            #expect(image.status == 501)
+        }
+    }
+}

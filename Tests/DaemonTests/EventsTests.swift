@@ -1,0 +1,58 @@
+import Foundation
+import RoostAPI
+import Testing
+
+/// `/1.0/events`: lifecycle and operation events arrive over the websocket, after the change they
+/// report is committed.
+@Suite(.serialized) struct EventsTests {
+    static func nextEvent(_ socket: RawWebSocket) async throws -> Event {
+        try JSONDecoder().decode(Event.self, from: Data(try await socket.nextText().utf8))
+    }
+
+    @Test func lifecycleEventFollowsCommit() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"web"}"#).status == 201)
+            let event = try await Self.nextEvent(socket)
+            #expect(event.type == .lifecycle)
+            #expect(event.metadata["action"] == "profile-created")
+            #expect(event.metadata["source"] == "/1.0/profiles/web")
+            // The change the event reports is visible to a read made after it.
+            #expect(try await daemon.http.request("GET", "/1.0/profiles/web").status == 200)
+        }
+    }
+
+    @Test func operationEventsTrackAnAsyncRequest() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=operation")
+            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            #expect(create.status == 202)
+            var statuses: [String] = []
+            while statuses.last != "Success" && statuses.count < 10 {
+                let event = try await Self.nextEvent(socket)
+                #expect(event.type == .operation)
+                #expect(event.metadata["description"] == "Creating instance")
+                statuses.append(event.metadata["status"]?.stringValue ?? "")
+            }
+            #expect(statuses == ["Pending", "Running", "Success"])
+        }
+    }
+
+    @Test func typeFilterExcludesOtherKinds() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            let event = try await Self.nextEvent(socket)
+            #expect(event.type == .lifecycle)
+            #expect(event.metadata["action"] == "instance-created")
+        }
+    }
+
+    @Test func unknownEventTypeIsRefused() async throws {
+        try await TestDaemon.with { daemon in
+            #expect(throws: (any Error).self) {
+                _ = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=bogus")
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Daemon
+import Foundation
+import Logging
+import RoostAPI
+import Testing
+
+/// A real `RoostDaemon` serving a unix socket in a fresh temporary state directory, in this
+/// process. `stop()` cancels it and removes the directory.
+final class TestDaemon: Sendable {
+    let stateDir: String
+    let task: Task<Void, any Error>
+    let http: RawHTTP
+
+    var socketPath: String { stateDir + "/unix.socket" }
+
+    static func start(configure: (inout DaemonConfig) -> Void = { _ in }) async throws -> TestDaemon {
+        let dir = "/tmp/roost-test-" + String(UUID().uuidString.prefix(8)).lowercased()
+        var config = DaemonConfig()
+        config.stateDir = dir
+        config.memberName = "test"
+        configure(&config)
+        var logger = Logger(label: "roostd-test")
+        logger.logLevel = .critical
+        let daemon = try RoostDaemon(config: config, logger: logger)
+        let (ready, signal) = AsyncStream<Void>.makeStream()
+        let task = Task { try await daemon.run(onReady: { signal.yield() }) }
+        for await _ in ready { break }
+        return TestDaemon(stateDir: dir, task: task)
+    }
+
+    private init(stateDir: String, task: Task<Void, any Error>) {
+        self.stateDir = stateDir
+        self.task = task
+        self.http = RawHTTP(socketPath: stateDir + "/unix.socket")
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        try? FileManager.default.removeItem(atPath: stateDir)
+    }
+
+    /// Runs `body` with a started daemon and always stops it.
+    static func with(
+        configure: (inout DaemonConfig) -> Void = { _ in }, _ body: (TestDaemon) async throws -> Void
+    ) async throws {
+        let daemon = try await start(configure: configure)
+        do {
+            try await body(daemon)
+        } catch {
+            await daemon.stop()
+            throw error
+        }
+        await daemon.stop()
+    }
+
+    /// Waits for an async operation (from a 202) and returns its final state.
+    func wait(_ response: RawHTTP.Response) async throws -> Operation {
+        #expect(response.status == 202, "expected 202, got \(response.status): \(response.text)")
+        guard let location = response.headers["location"] else { throw TestFailure("no Location") }
+        let waited = try await http.request("GET", location + "/wait?timeout=30")
+        return try JSONDecoder().decode(ResponseEnvelopeOf<Operation>.self, from: Data(waited.body)).metadata
+    }
+}
+
+struct ResponseEnvelopeOf<T: Decodable>: Decodable {
+    var metadata: T
+}
+
+typealias Operation = RoostAPI.Operation
