@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Stops the roostd that Cluster/up.sh started (by its recorded PID), keeping its state.
+set -euo pipefail
+state="${ROOST_DIR:-/var/lib/roost}"
+if [ -f "$state/roostd.pid" ] && kill -0 "$(cat "$state/roostd.pid")" 2>/dev/null; then
+    pid="$(cat "$state/roostd.pid")"
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "roostd (pid $pid) stopped"
+fi
+rm -f "$state/roostd.pid"

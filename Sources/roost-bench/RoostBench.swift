@@ -1,0 +1,152 @@
+import ArgumentParser
+import ClusterDB
+import ClusterNode
+import Foundation
+import RoostAPI
+
+/// `roost-bench`: the performance goals of the REST core and the state path, measured against a
+/// real `roostd` process over its unix socket with a keep-alive connection (as LXD was measured),
+/// plus the raw throughput of `propose`. Prints medians and p99; asserts nothing.
+@main
+struct RoostBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roost-bench",
+        abstract: "Measure roostd's API latency, start-up, memory and propose throughput.",
+        discussion: "Build with -c release for meaningful numbers. Starts its own roostd in a temporary state directory.")
+
+    @Option(help: "Requests per latency measurement.") var iterations = 2000
+    @Option(help: "Instance records for the recursion=2 list.") var instances = 1000
+    @Option(help: "Iterations of the recursion=2 list.") var listIterations = 100
+    @Option(help: "Proposals per propose-throughput run.") var proposals = 20000
+    @Option(help: "Path of roostd (default: next to roost-bench).") var roostd: String?
+
+    func run() async throws {
+        let binary = roostd ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("roostd").path
+        try await benchDaemon(binary: binary)
+        try await benchPropose()
+    }
+
+    private func benchDaemon(binary: String) async throws {
+        let stateDir = "/tmp/roost-bench-" + String(UUID().uuidString.prefix(8)).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--state-dir", stateDir, "--log-level", "error"]
+        let started = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        let socket = stateDir + "/unix.socket"
+        var client: KeepAliveClient?
+        while client == nil {
+            if let candidate = try? KeepAliveClient(socketPath: socket), (try? candidate.request("GET", "/1.0"))?.status == 200 {
+                client = candidate
+            } else {
+                usleep(1000)
+            }
+            guard DispatchTime.now().uptimeNanoseconds - started < 10_000_000_000 else { throw BenchError("roostd not ready") }
+        }
+        let ready = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        print(String(format: "%-44@ %8.1f ms   goal <= 500 ms", "roostd start to first answer" as NSString, ready))
+        try await Task.sleep(for: .seconds(1))
+        print("idle RSS after start                         \(Self.rss(process.processIdentifier)) MiB   goal <= 30 MiB")
+        guard let http = client else { return }
+
+        var info = Samples()
+        for _ in 0..<iterations { try info.measure { _ = try http.request("GET", "/1.0") } }
+        print(info.line("GET /1.0", goal: "-"))
+        var get = Samples()
+        for _ in 0..<iterations { try get.measure { _ = try http.request("GET", "/1.0/profiles/default") } }
+        print(get.line("GET /1.0/profiles/default", goal: "<= 0.3 ms (LXD 5.0.2: 3.1 ms)"))
+        var patch = Samples()
+        for index in 0..<iterations {
+            let body = Array(#"{"config":{"user.bench":"\#(index)"}}"#.utf8)
+            try patch.measure {
+                let response = try http.request("PATCH", "/1.0/profiles/default", body: body)
+                guard response.status == 200 else { throw BenchError("PATCH failed: \(response.status)") }
+            }
+        }
+        print(patch.line("PATCH /1.0/profiles/default", goal: "<= 2 ms (LXD 5.0.2: 36 ms)"))
+
+        try createInstances(socket: socket, count: instances)
+        var list = Samples()
+        var bytes = 0
+        for _ in 0..<listIterations {
+            try list.measure { bytes = try http.request("GET", "/1.0/instances?recursion=2").body.count }
+        }
+        print(list.line("GET /1.0/instances?recursion=2 (\(instances))", goal: "<= 20 ms") + "   \(bytes / 1024) KiB")
+        print("RSS after the runs                           \(Self.rss(process.processIdentifier)) MiB")
+    }
+
+    /// Creates the instance records over several connections, then waits until all are listed.
+    private func createInstances(socket: String, count: Int) throws {
+        let workers = 8
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            guard let client = try? KeepAliveClient(socketPath: socket) else { return }
+            for index in stride(from: worker, to: count, by: workers) {
+                let body = Array(
+                    #"{"name":"bench\#(index)","source":{"type":"none"},"config":{"user.index":"\#(index)","limits.cpu":"2"}}"#.utf8)
+                _ = try? client.request("POST", "/1.0/instances", body: body)
+            }
+        }
+        let client = try KeepAliveClient(socketPath: socket)
+        for _ in 0..<3000 {
+            let body = try client.request("GET", "/1.0/instances").body
+            if case .array(let items) = try JSONDecoder().decode(AnyResponseEnvelope.self, from: Data(body)).metadata,
+                items.count >= count
+            {
+                return
+            }
+            usleep(10_000)
+        }
+        throw BenchError("instances were not all created")
+    }
+
+    /// Throughput of the state path alone: the real log on disk with fsync, and SQLite apply.
+    private func benchPropose() async throws {
+        let directory = "/tmp/roost-bench-propose-" + String(UUID().uuidString.prefix(8)).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let node = try SingleMemberNode(
+            logDirectory: directory + "/log", state: StateMachine(path: directory + "/db.sqlite"), files: POSIXFileLayer())
+        var sequential = Samples()
+        for _ in 0..<min(proposals, 2000) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try await node.propose(Command(timestamp: .epoch, origin: "bench", action: .noop))
+            sequential.append(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        print(sequential.line("propose, one proposer at a time", goal: "-"))
+        let concurrency = 64
+        let perTask = max(1, proposals / concurrency)
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<concurrency {
+                group.addTask {
+                    for index in 0..<perTask {
+                        let action = Command.Action.createProfile(ProfilesPost(name: "t\(task)-\(index)"))
+                        _ = try await node.propose(Command(timestamp: .epoch, origin: "bench", action: action))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let total = Double(perTask * concurrency)
+        print(String(format: "%-44@ %8.0f commands/s (%d proposers, %.0f commands)", "propose throughput" as NSString, total / seconds, concurrency, total))
+    }
+
+    static func rss(_ pid: Int32) -> String {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return "?" }
+        let kib = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return String(format: "%.1f", kib / 1024)
+    }
+}
+
+extension Samples {
+    mutating func append(_ nanoseconds: UInt64) { appendValue(nanoseconds) }
+}
