@@ -99,8 +99,21 @@ let package = Package(
         .testTarget(name: "ClusterDBTests", dependencies: ["ClusterDB", "RoostAPI"], swiftSettings: strict),
         .testTarget(name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),
         .testTarget(
+            name: "RoostClientTests",
+            dependencies: [
+                "RoostClient", "RoostAPI",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RoostCLITests", dependencies: ["roost", "RoostAPI"], swiftSettings: strict),
+        .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "RoostClient", "RoostAPI", "ClusterDB", "ClusterNode"],
+            dependencies: [
+                "Daemon", "RoostClient", "RoostAPI", "ClusterDB", "ClusterNode",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ],

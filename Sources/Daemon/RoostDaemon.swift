@@ -20,7 +20,7 @@ public final class RoostDaemon: Sendable {
     let events: EventHub
     let operations: OperationRegistry
     public let reconciler: Reconciler
-    let logger: Logger
+    public let logger: Logger
     private let lockFD: Int32
 
     /// Opens (or creates) the member's state and replays the log tail. Fails if another daemon
@@ -28,7 +28,14 @@ public final class RoostDaemon: Sendable {
     public init(config: DaemonConfig, logger: Logger = Logger(label: "roostd")) throws(RoostError) {
         try config.validate()
         self.config = config
-        self.logger = logger
+        let events = EventHub(bufferMax: config.limits.eventBufferMax, listenersMax: config.limits.eventListenersMax)
+        self.events = events
+        // Each handler keeps its own level: stderr as configured, logging events from info.
+        let combined = Logger(label: logger.label) { _ in
+            MultiplexLogHandler([logger.handler, EventLogHandler(hub: events)])
+        }
+        self.logger = combined
+        let logger = combined
         directory = StateDirectory(root: config.stateDir)
         try directory.prepare()
         lockFD = try Self.lock(directory.root + "/roostd.lock")
@@ -45,7 +52,6 @@ public final class RoostDaemon: Sendable {
         node = try SingleMemberNode(
             logDirectory: directory.logDirectory, state: state, files: POSIXFileLayer(), options: options, logger: logger)
         pool = ReaderPool(path: directory.clusterDatabasePath, connectionsMax: config.limits.readConnectionsMax)
-        events = EventHub(bufferMax: config.limits.eventBufferMax, listenersMax: config.limits.eventListenersMax)
         operations = OperationRegistry(
             events: events, operationsMax: config.limits.operationsMax,
             retention: .seconds(config.timeouts.operationRetentionSeconds))

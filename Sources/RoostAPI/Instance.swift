@@ -326,4 +326,17 @@ public struct InstanceState: Codable, Sendable, Hashable {
         processes = try container.lenient(.processes, default: 0)
         cpu = try container.lenient(.cpu, default: [:])
     }
+
+    /// `network` is `null` when absent, as Go encodes a nil map.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(statusCode, forKey: .statusCode)
+        try container.encode(disk, forKey: .disk)
+        try container.encode(memory, forKey: .memory)
+        try container.encode(network, forKey: .network)
+        try container.encode(pid, forKey: .pid)
+        try container.encode(processes, forKey: .processes)
+        try container.encode(cpu, forKey: .cpu)
+    }
 }

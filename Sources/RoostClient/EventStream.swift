@@ -23,12 +23,12 @@ extension RoostClient {
     /// ``Configuration/eventBufferMax`` events wait unread. Ending the iteration (or cancelling
     /// the consuming task) closes the websocket.
     ///
-    /// - Parameter types: the event kinds to receive; empty means all kinds.
+    /// - Parameter types: the event kinds to receive (`?type=operation,lifecycle`); empty sends no
+    ///   `type`, which the server takes as every kind.
     public func events(types: [Event.Kind] = []) async throws(RoostError) -> AsyncThrowingStream<Event, any Error> {
-        let kinds = types.isEmpty ? Event.Kind.allCases : types
         var seen = Set<Event.Kind>()
-        let typeList = kinds.filter { seen.insert($0).inserted }.map(\.rawValue).joined(separator: ",")
-        let uri = PathEncoding.withQuery("/1.0/events", [("type", typeList)])
+        let typeList = types.filter { seen.insert($0).inserted }.map(\.rawValue).joined(separator: ",")
+        let uri = PathEncoding.withQuery("/1.0/events", typeList.isEmpty ? [] : [("type", typeList)])
         let websocket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
         do {
             websocket = try await EventSocket.connect(socketPath: socketPath, uri: uri, configuration: configuration)
@@ -93,8 +93,11 @@ enum EventSocket {
                 channel.close(promise: nil)
                 return channel.eventLoop.makeSucceededFuture(.notUpgraded)
             })
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-            configuration: .init(upgradeConfiguration: configuration))
+        // Frames the server sends right behind its 101 answer often arrive in the same read;
+        // `.forwardBytes` hands them to the websocket decoder instead of dropping them.
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 
     /// Reads frames into an event stream on a task of its own.
@@ -150,7 +153,8 @@ enum EventSocket {
         case .connectionClose:
             var payload = frame.unmaskedData
             let code = payload.readSlice(length: 2) ?? ByteBuffer()
-            try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: code))
+            try? await outbound.write(
+                WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: code))
             return false
         default:
             return true

@@ -99,9 +99,15 @@ final class HTTPConnection: Sendable {
                 var responses = inbound.makeAsyncIterator()
                 while let request = await pending.next() {
                     do {
-                        try await outbound.write(.head(request.head))
-                        if let body = request.body { try await outbound.write(.body(.byteBuffer(body))) }
-                        try await outbound.write(.end(nil))
+                        do {
+                            var parts: [HTTPClientRequestPart] = [.head(request.head)]
+                            if let body = request.body { parts.append(.body(.byteBuffer(body))) }
+                            parts.append(.end(nil))
+                            try await outbound.write(contentsOf: parts)
+                        } catch {
+                            // The server closed the socket before the request could be written.
+                            throw TransportFailure.closedBeforeResponse
+                        }
                         let (response, keepAlive) = try await Self.readResponse(
                             &responses, responseBodyMax: responseBodyMax)
                         completed.add(1, ordering: .relaxed)
@@ -129,7 +135,17 @@ final class HTTPConnection: Sendable {
     ) async throws -> (RawResponse, keepAlive: Bool) {
         var head: HTTPResponseHead?
         var body = ByteBuffer()
-        while let part = try await responses.next() {
+        while true {
+            let next: HTTPClientResponsePart?
+            do {
+                next = try await responses.next()
+            } catch {
+                // A reset or EOF before the response began is a closed connection, whatever the
+                // error's kind; after that it is a broken response.
+                if head == nil { throw TransportFailure.closedBeforeResponse }
+                throw TransportFailure.malformedResponse("\(error)")
+            }
+            guard let part = next else { break }
             switch part {
             case .head(let received):
                 if received.status.code >= 100, received.status.code < 200 { continue }

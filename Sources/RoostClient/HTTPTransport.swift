@@ -103,7 +103,8 @@ actor HTTPTransport {
         case is CancellationError:
             return RoostError(.unavailable, "Request cancelled")
         case let error as IOError:
-            return RoostError(.unavailable, "Failed to reach the daemon at \(socketPath)", cause: errnoText(error.errnoCode))
+            return RoostError(
+                .unavailable, "Failed to reach the daemon at \(socketPath)", cause: errnoText(error.errnoCode))
         case let error as ChannelError:
             return RoostError(.unavailable, "Failed to reach the daemon at \(socketPath)", cause: "\(error)")
         default:

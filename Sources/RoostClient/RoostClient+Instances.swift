@@ -42,8 +42,7 @@ extension RoostClient {
 
     /// `PATCH /1.0/instances/{name}`: changes only the fields set in `patch`; config and devices
     /// merge key by key.
-    public func patchInstance(_ name: String, _ patch: InstancePatch, ifMatch: String? = nil) async throws(RoostError)
-    {
+    public func patchInstance(_ name: String, _ patch: InstancePatch, ifMatch: String? = nil) async throws(RoostError) {
         var fields: [String: JSONValue] = [:]
         if let value = patch.architecture { fields["architecture"] = .string(value) }
         if let value = patch.config { fields["config"] = .object(value.mapValues(JSONValue.string)) }

@@ -59,6 +59,12 @@ public final class RoostClient: Sendable {
             configuration: configuration)
     }
 
+    /// A client dropped without ``close()`` still closes its connection, a moment later.
+    deinit {
+        let transport = self.transport
+        Task { await transport.close() }
+    }
+
     /// Closes the keep-alive connection. The client stays usable: the next request reconnects.
     public func close() async {
         await transport.close()

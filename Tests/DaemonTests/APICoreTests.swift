@@ -1,3 +1,4 @@
+@testable import Daemon
 import Foundation
 import RoostAPI
 import Testing
@@ -100,6 +101,39 @@ import Testing
             #expect(start.status == 501)
             let image = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c2","source":{"type":"image","alias":"x"}}"#)
             #expect(image.status == 501)
+        }
+    }
+}
+
+@Suite struct OperationRegistryTests {
+    @Test func waitersTimeOutIndependentlyAndAllWakeOnCompletion() async throws {
+        let hub = EventHub(bufferMax: 16, listenersMax: 4)
+        let registry = OperationRegistry(events: hub, operationsMax: 4, retention: .seconds(60))
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let operation = try await registry.start(description: "Testing", resources: [:]) {
+            for await _ in gate { break }
+            return ["done": true]
+        }
+        let short = await registry.wait(operation.id, timeout: .milliseconds(20))
+        #expect(short?.status == "Running")
+        async let long = registry.wait(operation.id, timeout: .seconds(30))
+        async let other = registry.wait(operation.id, timeout: .seconds(30))
+        try await Task.sleep(for: .milliseconds(50))
+        open.yield()
+        #expect(await long?.status == "Success")
+        #expect(await other?.metadata["done"] == true)
+    }
+
+    @Test func capacityIsBoundedAndFailuresCarryTheError() async throws {
+        let registry = OperationRegistry(events: EventHub(bufferMax: 16, listenersMax: 4), operationsMax: 1, retention: .seconds(60))
+        let failing = try await registry.start(description: "Failing", resources: [:]) {
+            throw RoostError.conflict("Name taken")
+        }
+        let finished = await registry.wait(failing.id, timeout: .seconds(10))
+        #expect(finished?.status == "Failure")
+        #expect(finished?.err == "Name taken")
+        await #expect(throws: RoostError.self) {
+            _ = try await registry.start(description: "Too many", resources: [:]) { nil }
         }
     }
 }

@@ -1,4 +1,6 @@
+import Daemon
 import Foundation
+import Logging
 import RoostAPI
 import Testing
 
@@ -53,6 +55,19 @@ import Testing
             #expect(throws: (any Error).self) {
                 _ = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=bogus")
             }
+        }
+    }
+}
+
+@Suite(.serialized) struct LoggingEventsTests {
+    @Test func daemonLogRecordsReachLoggingListeners() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=logging")
+            daemon.daemon.logger.warning("test message from the suite")
+            let event = try await EventsTests.nextEvent(socket)
+            #expect(event.type == .logging)
+            #expect(event.metadata["message"] == "test message from the suite")
+            #expect(event.metadata["level"] == "warning")
         }
     }
 }

@@ -11,7 +11,20 @@ public struct APIResponse: Sendable {
     public static func sync<T: Encodable & Sendable>(_ metadata: T, etag: String? = nil) throws(RoostError) -> APIResponse {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let etag { headers.append(("ETag", ETag.quoted(etag))) }
-        return APIResponse(status: 200, headers: headers, body: try JSON.encode(ResponseEnvelope.sync(metadata)))
+        let body: [UInt8]
+        if let writable = metadata as? any JSONWritable {
+            body = fastEnvelope(writable)
+        } else {
+            body = try JSON.encode(ResponseEnvelope.sync(metadata))
+        }
+        return APIResponse(status: 200, headers: headers, body: body)
+    }
+
+    /// The same bytes as `JSON.encode(ResponseEnvelope.sync(metadata))`, written directly.
+    private static func fastEnvelope<T: JSONWritable>(_ metadata: T) -> [UInt8] {
+        var writer = JSONWriter(capacity: 4096)
+        EnvelopeBox(metadata: metadata).write(to: &writer)
+        return writer.bytes
     }
 
     /// `{"type":"sync",...,"metadata":{}}` for mutations that return nothing.
@@ -53,6 +66,23 @@ enum JSON {
             return Array(try encoder.encode(value))
         } catch {
             throw RoostError.internalError("Failed to encode response", cause: "\(error)")
+        }
+    }
+}
+
+/// A sync envelope around any `JSONWritable` (ResponseEnvelope needs `Encodable` metadata).
+private struct EnvelopeBox<T: JSONWritable>: JSONWritable {
+    let metadata: T
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { m in
+            m.member("error") { $0.string("") }
+            m.member("error_code") { $0.int(0) }
+            m.member("metadata") { metadata.write(to: &$0) }
+            m.member("operation") { $0.string("") }
+            m.member("status") { $0.string("Success") }
+            m.member("status_code") { $0.int(200) }
+            m.member("type") { $0.string("sync") }
         }
     }
 }

@@ -10,7 +10,7 @@ actor OperationRegistry {
     private struct Entry {
         var operation: Operation
         var task: Task<Void, Never>?
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
         var finishedAt: ContinuousClock.Instant?
     }
 
@@ -65,12 +65,13 @@ actor OperationRegistry {
     /// Waits until the operation ends or `timeout` passes; returns its latest state.
     func wait(_ id: String, timeout: Duration) async -> Operation? {
         guard let entry = entries[id] else { return nil }
-        if entry.finishedAt != nil { return entry.operation }
+        if entry.finishedAt != nil || timeout <= .zero { return entry.operation }
+        let waiter = UUID()
         let timer = Task {
             try? await Task.sleep(for: timeout)
-            self.wakeAll(id)
+            self.wake(id, waiter: waiter)
         }
-        await withCheckedContinuation { continuation in entries[id]?.waiters.append(continuation) }
+        await withCheckedContinuation { continuation in entries[id]?.waiters[waiter] = continuation }
         timer.cancel()
         return entries[id]?.operation
     }
@@ -104,17 +105,16 @@ actor OperationRegistry {
         }
         entry.finishedAt = .now
         entry.task = nil
-        let waiters = entry.waiters
-        entry.waiters = []
+        let waiters = entry.waiters.values
+        entry.waiters = [:]
         entries[id] = entry
         publish(entry.operation)
         for waiter in waiters { waiter.resume() }
     }
 
-    private func wakeAll(_ id: String) {
-        let waiters = entries[id]?.waiters ?? []
-        entries[id]?.waiters = []
-        for waiter in waiters { waiter.resume() }
+    /// Ends one waiter's wait when its own timeout passes; others keep waiting.
+    private func wake(_ id: String, waiter: UUID) {
+        entries[id]?.waiters.removeValue(forKey: waiter)?.resume()
     }
 
     private func publish(_ operation: Operation) {

@@ -7,7 +7,9 @@ struct ConfigShowCommand: ClientCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show instance or server configuration as YAML.",
-        discussion: "Prints the writable part (config, devices, profiles...) of the instance, or the server's config when NAME is omitted.")
+        discussion:
+            "Prints the writable part (config, devices, profiles...) of the instance, or the server's config when NAME is omitted."
+    )
 
     @OptionGroup var global: GlobalOptions
 

@@ -7,7 +7,8 @@ struct DeleteCommand: ClientCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Delete instances.",
-        discussion: "Deletes each instance in turn and stops at the first error. A running instance is refused unless --force, which stops it first.",
+        discussion:
+            "Deletes each instance in turn and stops at the first error. A running instance is refused unless --force, which stops it first.",
         aliases: ["rm"])
 
     @OptionGroup var global: GlobalOptions

@@ -31,7 +31,7 @@ struct InfoCommand: ClientCommand {
         if clustered { lines.append("Location: \(instance.location)") }
         if let state, state.pid > 0 { lines.append("PID: \(state.pid)") }
         lines.append("Created: \(DateText.short(instance.createdAt))")
-        lines.append("Last Used: \(DateText.short(instance.lastUsedAt))")
+        if instance.lastUsedAt != .epoch { lines.append("Last Used: \(DateText.short(instance.lastUsedAt))") }
         if let state, state.processes > 0 {
             lines += ["", "Resources:", "  Processes: \(state.processes)"]
         }

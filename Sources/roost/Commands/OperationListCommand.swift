@@ -7,7 +7,8 @@ struct OperationListCommand: ClientCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List background operations.",
-        discussion: "Columns: ID, TYPE, DESCRIPTION, STATUS, CANCELABLE, CREATED (plus LOCATION on a cluster), oldest first.",
+        discussion:
+            "Columns: ID, TYPE, DESCRIPTION, STATUS, CANCELABLE, CREATED (plus LOCATION on a cluster), oldest first.",
         aliases: ["ls"])
 
     @OptionGroup var global: GlobalOptions

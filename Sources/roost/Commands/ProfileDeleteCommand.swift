@@ -7,7 +7,8 @@ struct ProfileDeleteCommand: ClientCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Delete profiles.",
-        discussion: "Deletes each profile in turn and stops at the first error (a profile in use, or the default profile, is refused by the server).",
+        discussion:
+            "Deletes each profile in turn and stops at the first error (a profile in use, or the default profile, is refused by the server).",
         aliases: ["rm"])
 
     @OptionGroup var global: GlobalOptions

@@ -7,7 +7,9 @@ struct ProfileSetCommand: ClientCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Set profile configuration keys.",
-        discussion: "For backward compatibility a single key may be set with NAME KEY VALUE. Sends the profile back with PUT and If-Match.")
+        discussion:
+            "For backward compatibility a single key may be set with NAME KEY VALUE. Sends the profile back with PUT and If-Match."
+    )
 
     @OptionGroup var global: GlobalOptions
 

@@ -23,7 +23,9 @@ enum TableRenderer {
         }
         let border = "+" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "+\n"
         var output = border
-        output += "|" + titles.enumerated().map { " " + centred($0.element, width: widths[$0.offset]) + " " }
+        output +=
+            "|"
+            + titles.enumerated().map { " " + centred($0.element, width: widths[$0.offset]) + " " }
             .joined(separator: "|") + "|\n"
         output += border
         for row in cells {

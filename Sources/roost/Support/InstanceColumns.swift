@@ -57,7 +57,9 @@ struct InstanceColumn: Sendable {
             isDevice = fields[0] == "devices"
             fields.removeFirst()
         }
-        guard fields.count <= 3 else { throw CLIError("Invalid config key column format (too many fields): '\(entry)'") }
+        guard fields.count <= 3 else {
+            throw CLIError("Invalid config key column format (too many fields): '\(entry)'")
+        }
         let key = fields[0]
         guard !key.isEmpty else { throw CLIError("Invalid config key '\(key)' in '\(entry)'") }
         var header = key

@@ -68,7 +68,8 @@ enum YAMLEditor {
         }
         let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for candidate in ["editor", "vi", "emacs", "nano"] {
-            for directory in directories where FileManager.default.isExecutableFile(atPath: "\(directory)/\(candidate)") {
+            for directory in directories where FileManager.default.isExecutableFile(atPath: "\(directory)/\(candidate)")
+            {
                 return candidate
             }
         }

@@ -10,6 +10,7 @@ final class TestDaemon: Sendable {
     let stateDir: String
     let task: Task<Void, any Error>
     let http: RawHTTP
+    let daemon: RoostDaemon
 
     var socketPath: String { stateDir + "/unix.socket" }
 
@@ -25,10 +26,11 @@ final class TestDaemon: Sendable {
         let (ready, signal) = AsyncStream<Void>.makeStream()
         let task = Task { try await daemon.run(onReady: { signal.yield() }) }
         for await _ in ready { break }
-        return TestDaemon(stateDir: dir, task: task)
+        return TestDaemon(stateDir: dir, task: task, daemon: daemon)
     }
 
-    private init(stateDir: String, task: Task<Void, any Error>) {
+    private init(stateDir: String, task: Task<Void, any Error>, daemon: RoostDaemon) {
+        self.daemon = daemon
         self.stateDir = stateDir
         self.task = task
         self.http = RawHTTP(socketPath: stateDir + "/unix.socket")
