@@ -97,7 +97,8 @@ let package = Package(
         // Tests (Swift Testing only)
         .testTarget(name: "RoostAPITests", dependencies: ["RoostAPI"], swiftSettings: strict),
         .testTarget(name: "ClusterDBTests", dependencies: ["ClusterDB", "RoostAPI"], swiftSettings: strict),
-        .testTarget(name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),
+        .testTarget(
+            name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),
         .testTarget(
             name: "RoostClientTests",
             dependencies: [

@@ -171,11 +171,13 @@ public actor SingleMemberNode: StatePath {
     private static func replay(log: DurableLog, state: StateMachine, batchMax: Int) throws(RoostError) {
         guard log.lastIndex >= state.appliedIndex else {
             throw RoostError.internalError(
-                "The log ends at \(log.lastIndex) but the database has applied \(state.appliedIndex); refusing to start")
+                "The log ends at \(log.lastIndex) but the database has applied \(state.appliedIndex); refusing to start"
+            )
         }
         guard state.appliedIndex + 1 >= log.firstIndex || log.lastIndex == 0 else {
             throw RoostError.internalError(
-                "The log starts at \(log.firstIndex) but the database has applied only \(state.appliedIndex); refusing to start")
+                "The log starts at \(log.firstIndex) but the database has applied only \(state.appliedIndex); refusing to start"
+            )
         }
         while state.appliedIndex < log.lastIndex {
             let entries = try log.entries(from: state.appliedIndex + 1, through: log.lastIndex, maxBytes: 8 << 20)

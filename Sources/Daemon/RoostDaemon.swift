@@ -50,7 +50,8 @@ public final class RoostDaemon: Sendable {
         options.log = DurableLog.Options(
             segmentMaxBytes: config.limits.logSegmentMaxBytes, entryMaxBytes: config.limits.logEntryMaxBytes)
         node = try SingleMemberNode(
-            logDirectory: directory.logDirectory, state: state, files: POSIXFileLayer(), options: options, logger: logger)
+            logDirectory: directory.logDirectory, state: state, files: POSIXFileLayer(), options: options,
+            logger: logger)
         pool = ReaderPool(path: directory.clusterDatabasePath, connectionsMax: config.limits.readConnectionsMax)
         operations = OperationRegistry(
             events: events, operationsMax: config.limits.operationsMax,
@@ -64,7 +65,8 @@ public final class RoostDaemon: Sendable {
     func makeRouter() -> Router {
         let context = HandlerContext(
             reader: StateReader(path: node, pool: pool, local: local, memberName: memberName),
-            proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events, local: local,
+            proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events,
+            local: local,
             environment: HostInfo.environment(memberName: memberName, version: Self.version),
             operationWaitMax: config.timeouts.operationWaitMaxSeconds)
         var router = Router()
@@ -86,13 +88,15 @@ public final class RoostDaemon: Sendable {
             for record in change.lifecycle {
                 let context = record.context.isEmpty ? nil : record.context.mapValues { JSONValue.string($0) }
                 events.publishLifecycle(
-                    LifecycleEvent(action: record.action, source: record.source, context: context), at: entry.command.timestamp)
+                    LifecycleEvent(action: record.action, source: record.source, context: context),
+                    at: entry.command.timestamp)
             }
             if !change.touchedInstances.isEmpty { Task { await reconciler.kick() } }
         }
         let socket = directory.socketPath
         unlink(socket)
-        let responder = APIResponder(router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, logger: logger)
+        let responder = APIResponder(
+            router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, logger: logger)
         let app = Application(
             responder: responder,
             server: .http1WebSocketUpgrade { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) },
@@ -110,7 +114,9 @@ public final class RoostDaemon: Sendable {
     /// One daemon per state directory: an exclusive `flock` held for the process lifetime.
     private static func lock(_ path: String) throws(RoostError) -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw RoostError.internalError("Failed to open \(path)", cause: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw RoostError.internalError("Failed to open \(path)", cause: String(cString: strerror(errno)))
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw RoostError(.conflict, "Another roostd is already running with this state directory")

@@ -15,7 +15,9 @@ public struct ResponseEnvelope<Metadata: Encodable & Sendable>: Encodable, Senda
 
     /// `{"type":"sync","status":"Success","status_code":200,...}`
     public static func sync(_ metadata: Metadata) -> Self {
-        Self(type: "sync", status: "Success", statusCode: 200, operation: "", errorCode: 0, error: "", metadata: metadata)
+        Self(
+            type: "sync", status: "Success", statusCode: 200, operation: "", errorCode: 0, error: "", metadata: metadata
+        )
     }
 
     /// `{"type":"async","status":"Operation created","status_code":100,"operation":"/1.0/operations/<id>",...}`

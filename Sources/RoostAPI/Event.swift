@@ -10,7 +10,9 @@ public struct Event: Codable, Sendable, Hashable {
     public var location: String
     public var project: String
 
-    public init(type: Kind, timestamp: Timestamp, metadata: JSONValue, location: String = "none", project: String = "default") {
+    public init(
+        type: Kind, timestamp: Timestamp, metadata: JSONValue, location: String = "none", project: String = "default"
+    ) {
         self.type = type
         self.timestamp = timestamp
         self.metadata = metadata

@@ -36,7 +36,9 @@ public enum JSONSyntax {
             if consume(UInt8(ascii: "}")) { return }
             while true {
                 skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw failure("expected a string key")
+                }
                 try string()
                 skipWhitespace()
                 guard consume(UInt8(ascii: ":")) else { throw failure("expected ':'") }
@@ -72,7 +74,9 @@ public enum JSONSyntax {
                     position += 1
                     if escaped == UInt8(ascii: "u") {
                         for _ in 0..<4 {
-                            guard position < bytes.count, isHex(bytes[position]) else { throw failure("bad \\u escape") }
+                            guard position < bytes.count, isHex(bytes[position]) else {
+                                throw failure("bad \\u escape")
+                            }
                             position += 1
                         }
                     } else if !Array(#""\/bfnrt"#.utf8).contains(escaped) {

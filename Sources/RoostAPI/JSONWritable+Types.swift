@@ -29,7 +29,9 @@ extension Instance: JSONWritable {
 extension InstanceState: JSONWritable {
     public func write(to writer: inout JSONWriter) {
         writer.object { m in
-            m.member("cpu") { w in w.object { c in for key in cpu.keys.sorted() { c.member(key) { $0.int(cpu[key] ?? 0) } } } }
+            m.member("cpu") { w in
+                w.object { c in for key in cpu.keys.sorted() { c.member(key) { $0.int(cpu[key] ?? 0) } } }
+            }
             m.member("disk") { $0.value(.object(disk)) }
             m.member("memory") { w in
                 w.object { c in for key in memory.keys.sorted() { c.member(key) { $0.int(memory[key] ?? 0) } } }

@@ -28,7 +28,9 @@ public struct JSONWriter {
             case 0x0c: bytes.append(contentsOf: [0x5c, UInt8(ascii: "f")])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5c, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+                bytes.append(contentsOf: [
+                    0x5c, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)],
+                ])
             default: bytes.append(byte)
             }
         }
@@ -75,7 +77,11 @@ public struct JSONWriter {
         case .null: null()
         case .bool(let flag): bool(flag)
         case .number(let number):
-            if number.rounded() == number, abs(number) < 9.0e15 { int(Int64(number)) } else { bytes.append(contentsOf: "\(number)".utf8) }
+            if number.rounded() == number, abs(number) < 9.0e15 {
+                int(Int64(number))
+            } else {
+                bytes.append(contentsOf: "\(number)".utf8)
+            }
         case .string(let text): string(text)
         case .array(let items): array(items) { $0.value($1) }
         case .object(let object):

@@ -16,7 +16,8 @@ public enum Names {
             throw .badRequest("Invalid instance name \"\(name)\": Name must be 1-63 characters long")
         }
         for byte in bytes where !(isAlphanumeric(byte) || byte == UInt8(ascii: "-")) {
-            throw .badRequest("Invalid instance name \"\(name)\": Name can only contain alphanumeric and hyphen characters")
+            throw .badRequest(
+                "Invalid instance name \"\(name)\": Name can only contain alphanumeric and hyphen characters")
         }
         if bytes[0] == UInt8(ascii: "-") {
             throw .badRequest("Invalid instance name \"\(name)\": Name must not start with a hyphen")
@@ -39,7 +40,8 @@ public enum Names {
         if name == "." || name == ".." {
             throw .badRequest("Invalid profile name \"\(name)\": Invalid name")
         }
-        for scalar in name.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7f {
+        for scalar in name.unicodeScalars
+        where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7f {
             throw .badRequest("Invalid profile name \"\(name)\": Whitespace and control characters aren't allowed")
         }
     }

@@ -19,7 +19,8 @@ public struct ServerPut: Codable, Sendable, Hashable {
             case .null: return ""
             case .array, .object:
                 throw DecodingError.typeMismatch(
-                    String.self, .init(codingPath: [CodingKeys.config], debugDescription: "Config values must be scalars"))
+                    String.self,
+                    .init(codingPath: [CodingKeys.config], debugDescription: "Config values must be scalars"))
             }
         }
     }

@@ -45,7 +45,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = Timestamp(rfc3339: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Invalid time \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "Invalid time \(text)"))
         }
         self = parsed
     }
@@ -107,7 +108,8 @@ struct TimestampParser {
 
     mutating func parse() -> Int64? {
         guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2),
-            expect(UInt8(ascii: "-")), let day = number(2), expectAny([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
+            expect(UInt8(ascii: "-")), let day = number(2),
+            expectAny([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
             let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2),
             expect(UInt8(ascii: ":")), let second = number(2)
         else { return nil }
@@ -124,7 +126,7 @@ struct TimestampParser {
             guard digits > 0 else { return nil }
             for _ in min(digits, 9)..<9 { nanos *= 10 }
         }
-        guard let offset = zone() , position == bytes.count else { return nil }
+        guard let offset = zone(), position == bytes.count else { return nil }
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return seconds * 1_000_000_000 + nanos

@@ -17,7 +17,9 @@ final class KeepAliveClient {
             for (index, byte) in bytes.enumerated() where index < raw.count - 1 { raw[index] = byte }
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else { throw BenchError("connect \(socketPath): \(String(cString: strerror(errno)))") }
     }
@@ -32,7 +34,9 @@ final class KeepAliveClient {
         let message = Array(head.utf8) + body
         var written = 0
         while written < message.count {
-            let count = message.withUnsafeBytes { send(fd, $0.baseAddress! + written, message.count - written, Int32(MSG_NOSIGNAL)) }
+            let count = message.withUnsafeBytes {
+                send(fd, $0.baseAddress! + written, message.count - written, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw BenchError("send failed") }
             written += count
         }

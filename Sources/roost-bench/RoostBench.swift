@@ -12,7 +12,8 @@ struct RoostBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roost-bench",
         abstract: "Measure roostd's API latency, start-up, memory and propose throughput.",
-        discussion: "Build with -c release for meaningful numbers. Starts its own roostd in a temporary state directory.")
+        discussion:
+            "Build with -c release for meaningful numbers. Starts its own roostd in a temporary state directory.")
 
     @Option(help: "Requests per latency measurement.") var iterations = 2000
     @Option(help: "Instance records for the recursion=2 list.") var instances = 1000
@@ -21,7 +22,9 @@ struct RoostBench: AsyncParsableCommand {
     @Option(help: "Path of roostd (default: next to roost-bench).") var roostd: String?
 
     func run() async throws {
-        let binary = roostd ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let binary =
+            roostd
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("roostd").path
         try await benchDaemon(binary: binary)
         try await benchPropose()
@@ -42,17 +45,22 @@ struct RoostBench: AsyncParsableCommand {
         let socket = stateDir + "/unix.socket"
         var client: KeepAliveClient?
         while client == nil {
-            if let candidate = try? KeepAliveClient(socketPath: socket), (try? candidate.request("GET", "/1.0"))?.status == 200 {
+            if let candidate = try? KeepAliveClient(socketPath: socket),
+                (try? candidate.request("GET", "/1.0"))?.status == 200
+            {
                 client = candidate
             } else {
                 usleep(1000)
             }
-            guard DispatchTime.now().uptimeNanoseconds - started < 10_000_000_000 else { throw BenchError("roostd not ready") }
+            guard DispatchTime.now().uptimeNanoseconds - started < 10_000_000_000 else {
+                throw BenchError("roostd not ready")
+            }
         }
         let ready = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         print(String(format: "%-44@ %8.1f ms   goal <= 500 ms", "roostd start to first answer" as NSString, ready))
         try await Task.sleep(for: .seconds(1))
-        print("idle RSS after start                         \(Self.rss(process.processIdentifier)) MiB   goal <= 30 MiB")
+        print(
+            "idle RSS after start                         \(Self.rss(process.processIdentifier)) MiB   goal <= 30 MiB")
         guard let http = client else { return }
 
         var info = Samples()
@@ -88,7 +96,8 @@ struct RoostBench: AsyncParsableCommand {
             guard let client = try? KeepAliveClient(socketPath: socket) else { return }
             for index in stride(from: worker, to: count, by: workers) {
                 let body = Array(
-                    #"{"name":"bench\#(index)","source":{"type":"none"},"config":{"user.index":"\#(index)","limits.cpu":"2"}}"#.utf8)
+                    #"{"name":"bench\#(index)","source":{"type":"none"},"config":{"user.index":"\#(index)","limits.cpu":"2"}}"#
+                        .utf8)
                 _ = try? client.request("POST", "/1.0/instances", body: body)
             }
         }
@@ -111,7 +120,8 @@ struct RoostBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let node = try SingleMemberNode(
-            logDirectory: directory + "/log", state: StateMachine(path: directory + "/db.sqlite"), files: POSIXFileLayer())
+            logDirectory: directory + "/log", state: StateMachine(path: directory + "/db.sqlite"),
+            files: POSIXFileLayer())
         var sequential = Samples()
         for _ in 0..<min(proposals, 2000) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -135,7 +145,10 @@ struct RoostBench: AsyncParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let total = Double(perTask * concurrency)
-        print(String(format: "%-44@ %8.0f commands/s (%d proposers, %.0f commands)", "propose throughput" as NSString, total / seconds, concurrency, total))
+        print(
+            String(
+                format: "%-44@ %8.0f commands/s (%d proposers, %.0f commands)", "propose throughput" as NSString,
+                total / seconds, concurrency, total))
     }
 
     static func rss(_ pid: Int32) -> String {

@@ -25,12 +25,15 @@ final class TemporaryStateMachine {
 
     @discardableResult
     func apply(_ action: Command.Action, id: UUID = UUID(), at time: Int64 = 1_000) throws -> CommandResult {
-        let command = Command(requestID: id, timestamp: Timestamp(nanosecondsSinceEpoch: time), origin: "m1", action: action)
+        let command = Command(
+            requestID: id, timestamp: Timestamp(nanosecondsSinceEpoch: time), origin: "m1", action: action)
         defer { nextIndex += 1 }
         return try machine.apply([(nextIndex, command)])[0]
     }
 
-    func profiles() throws -> [String] { try machine.read { db throws(RoostError) in try ProfileQueries.list(db).map(\.name) } }
+    func profiles() throws -> [String] {
+        try machine.read { db throws(RoostError) in try ProfileQueries.list(db).map(\.name) }
+    }
     func instance(_ name: String) throws -> InstanceQueries.Row? {
         try machine.read { db throws(RoostError) in try InstanceQueries.get(db, name: name) }
     }
@@ -52,7 +55,8 @@ extension CommandResult {
 
     @Test func createProfileThenDuplicateIsRejectedWithoutChange() throws {
         let sm = try TemporaryStateMachine()
-        let first = try sm.apply(.createProfile(ProfilesPost(name: "web", put: ProfilePut(config: ["limits.cpu": "2"]))))
+        let first = try sm.apply(
+            .createProfile(ProfilesPost(name: "web", put: ProfilePut(config: ["limits.cpu": "2"]))))
         guard case .applied(let change) = first else { Issue.record("expected applied"); return }
         #expect(change.lifecycle.map(\.action) == ["profile-created"])
         let second = try sm.apply(.createProfile(ProfilesPost(name: "web", put: ProfilePut(description: "other"))))
@@ -76,7 +80,8 @@ extension CommandResult {
     @Test func etagIsComparedInsideApply() throws {
         let sm = try TemporaryStateMachine()
         try sm.apply(.createProfile(ProfilesPost(name: "p1")))
-        let stale = try sm.apply(.replaceProfile(name: "p1", put: ProfilePut(description: "x"), ifMatch: "not-the-etag"))
+        let stale = try sm.apply(
+            .replaceProfile(name: "p1", put: ProfilePut(description: "x"), ifMatch: "not-the-etag"))
         #expect(stale.rejection == RoostError(.preconditionFailed, "ETag doesn't match"))
         let current = ETag.of(ProfilePut())
         let fresh = try sm.apply(.replaceProfile(name: "p1", put: ProfilePut(description: "x"), ifMatch: current))
@@ -85,7 +90,8 @@ extension CommandResult {
 
     @Test func invalidConfigInACommandIsRejectedByApply() throws {
         let sm = try TemporaryStateMachine()
-        let result = try sm.apply(.createProfile(ProfilesPost(name: "p1", put: ProfilePut(config: ["limits.memory": "lots"]))))
+        let result = try sm.apply(
+            .createProfile(ProfilesPost(name: "p1", put: ProfilePut(config: ["limits.memory": "lots"]))))
         #expect(result.rejection?.code == .badRequest)
         #expect(try sm.profiles() == ["default"])
     }
@@ -99,7 +105,10 @@ extension CommandResult {
     @Test func profileInUseCannotBeDeletedAndRenameKeepsLinks() throws {
         let sm = try TemporaryStateMachine()
         try sm.apply(.createProfile(ProfilesPost(name: "p1", put: ProfilePut(config: ["user.a": "1"]))))
-        try sm.apply(.createInstance(InstanceCreate(name: "c1", type: "container", put: InstancePut(profiles: ["default", "p1"]), location: "m1")))
+        try sm.apply(
+            .createInstance(
+                InstanceCreate(
+                    name: "c1", type: "container", put: InstancePut(profiles: ["default", "p1"]), location: "m1")))
         #expect(try sm.apply(.deleteProfile(name: "p1")).rejection?.message == "Profile is currently in use")
         #expect(try sm.apply(.renameProfile(from: "p1", to: "p2")).rejection == nil)
         #expect(try sm.instance("c1")?.put.profiles == ["default", "p2"])
@@ -108,12 +117,14 @@ extension CommandResult {
     @Test func instanceCreateUsesCommandTimeAndRejectsUnknownProfile() throws {
         let sm = try TemporaryStateMachine()
         let created = try sm.apply(
-            .createInstance(InstanceCreate(name: "c1", type: "container", put: InstancePut(profiles: ["default"]), location: "m1")),
+            .createInstance(
+                InstanceCreate(name: "c1", type: "container", put: InstancePut(profiles: ["default"]), location: "m1")),
             at: 42_000_000_123)
         #expect(created.rejection == nil)
         #expect(try sm.instance("c1")?.createdAt == Timestamp(nanosecondsSinceEpoch: 42_000_000_123))
         let missing = try sm.apply(
-            .createInstance(InstanceCreate(name: "c2", type: "container", put: InstancePut(profiles: ["nope"]), location: "m1")))
+            .createInstance(
+                InstanceCreate(name: "c2", type: "container", put: InstancePut(profiles: ["nope"]), location: "m1")))
         #expect(missing.rejection?.code == .notFound)
         #expect(try sm.instance("c2") == nil)
     }
@@ -121,7 +132,8 @@ extension CommandResult {
     @Test func renameOntoExistingNameIsRejected() throws {
         let sm = try TemporaryStateMachine()
         for name in ["a", "b"] {
-            try sm.apply(.createInstance(InstanceCreate(name: name, type: "container", put: InstancePut(), location: "m1")))
+            try sm.apply(
+                .createInstance(InstanceCreate(name: name, type: "container", put: InstancePut(), location: "m1")))
         }
         let result = try sm.apply(.renameInstance(from: "a", to: "b"))
         #expect(result.rejection?.code == .conflict)
@@ -130,8 +142,13 @@ extension CommandResult {
 
     @Test func patchMergesConfigAndEmptyValueUnsets() throws {
         let sm = try TemporaryStateMachine()
-        try sm.apply(.createInstance(InstanceCreate(name: "c1", type: "container", put: InstancePut(config: ["user.a": "1", "user.b": "2"]), location: "m1")))
-        try sm.apply(.patchInstance(name: "c1", patch: InstancePatch(config: ["user.b": "", "user.c": "3"]), ifMatch: nil))
+        try sm.apply(
+            .createInstance(
+                InstanceCreate(
+                    name: "c1", type: "container", put: InstancePut(config: ["user.a": "1", "user.b": "2"]),
+                    location: "m1")))
+        try sm.apply(
+            .patchInstance(name: "c1", patch: InstancePatch(config: ["user.b": "", "user.c": "3"]), ifMatch: nil))
         #expect(try sm.instance("c1")?.put.config == ["user.a": "1", "user.c": "3"])
     }
 

@@ -44,14 +44,14 @@ final class DurabilityMember: @unchecked Sendable {
     }
 }
 
-
 @Suite struct NodeDurabilityTests {
     static func command(_ index: Int, _ rng: inout DeterministicRNG) -> Command {
         let name = "c\(index)"
         let action: Command.Action =
             rng.chance(0.5)
             ? .createProfile(ProfilesPost(name: "p\(index)", put: ProfilePut(config: ["user.n": String(index)])))
-            : .createInstance(InstanceCreate(name: name, type: "container", put: InstancePut(profiles: ["default"]), location: "m1"))
+            : .createInstance(
+                InstanceCreate(name: name, type: "container", put: InstancePut(profiles: ["default"]), location: "m1"))
         return Command(timestamp: Timestamp(nanosecondsSinceEpoch: Int64(index)), origin: "m1", action: action)
     }
 
@@ -98,10 +98,13 @@ final class DurabilityMember: @unchecked Sendable {
                 }
             }
             try member.powerLoss(&rng)
-            _ = try SingleMemberNode(logDirectory: "/log", state: StateMachine(path: member.dbPath), files: member.files)
+            _ = try SingleMemberNode(
+                logDirectory: "/log", state: StateMachine(path: member.dbPath), files: member.files)
             let state = try StateMachine(path: member.dbPath)
             for command in acknowledged {
-                #expect(try Self.isPresent(command, in: state), "seed \(seed) cycle \(cycle): acknowledged \(command.action) lost")
+                #expect(
+                    try Self.isPresent(command, in: state),
+                    "seed \(seed) cycle \(cycle): acknowledged \(command.action) lost")
             }
             for command in unknown { _ = try Self.isPresent(command, in: state) }
         }

@@ -1,7 +1,8 @@
-@testable import Daemon
 import Foundation
 import RoostAPI
 import Testing
+
+@testable import Daemon
 
 /// The REST core over a real unix socket: envelopes, server info, recursion, operations.
 @Suite(.serialized) struct APICoreTests {
@@ -9,7 +10,10 @@ import Testing
         try await TestDaemon.with { daemon in
             let root = try await daemon.http.request("GET", "/")
             #expect(root.status == 200)
-            #expect(root.text == #"{"error":"","error_code":0,"metadata":["/1.0"],"operation":"","status":"Success","status_code":200,"type":"sync"}"#)
+            #expect(
+                root.text
+                    == #"{"error":"","error_code":0,"metadata":["/1.0"],"operation":"","status":"Success","status_code":200,"type":"sync"}"#
+            )
             let info = try await daemon.http.request("GET", "/1.0")
             #expect(info.status == 200)
             #expect(info.headers["etag"]?.hasPrefix("\"") == true)
@@ -28,7 +32,10 @@ import Testing
             #expect(missing.envelope?.type == "error")
             #expect(missing.envelope?.errorCode == 404)
             let notFound = try await daemon.http.request("GET", "/1.0/instances/nosuch")
-            #expect(notFound.text == #"{"error":"Instance not found","error_code":404,"metadata":null,"operation":"","status":"","status_code":0,"type":"error"}"#)
+            #expect(
+                notFound.text
+                    == #"{"error":"Instance not found","error_code":404,"metadata":null,"operation":"","status":"","status_code":0,"type":"error"}"#
+            )
             let wrongMethod = try await daemon.http.request("PATCH", "/1.0/operations")
             #expect(wrongMethod.status == 405)
         }
@@ -36,7 +43,8 @@ import Testing
 
     @Test func instanceLifecycleThroughOperations() async throws {
         try await TestDaemon.with { daemon in
-            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            let create = try await daemon.http.text(
+                "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
             #expect(create.envelope?.type == "async")
             #expect(create.envelope?.statusCode == 100)
             let created = try await daemon.wait(create)
@@ -55,7 +63,8 @@ import Testing
             #expect(first["state"]?["status"] == "Stopped")
             #expect(first["status_code"] == 102)
 
-            let renamed = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances/c1", #"{"name":"c2"}"#))
+            let renamed = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances/c1", #"{"name":"c2"}"#))
             #expect(renamed.status == "Success")
             let deleted = try await daemon.wait(try await daemon.http.request("DELETE", "/1.0/instances/c2"))
             #expect(deleted.status == "Success")
@@ -85,21 +94,25 @@ import Testing
 
     @Test func operationWaitAndCancelRules() async throws {
         try await TestDaemon.with { daemon in
-            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            let create = try await daemon.http.text(
+                "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
             let operation = try await daemon.wait(create)
             let cancel = try await daemon.http.request("DELETE", "/1.0/operations/\(operation.id)")
             #expect(cancel.status == 400)
-            let unknown = try await daemon.http.request("GET", "/1.0/operations/00000000-0000-0000-0000-000000000000/wait?timeout=1")
+            let unknown = try await daemon.http.request(
+                "GET", "/1.0/operations/00000000-0000-0000-0000-000000000000/wait?timeout=1")
             #expect(unknown.status == 404)
         }
     }
 
     @Test func instanceStateIsHonestAboutWhatIsNotImplemented() async throws {
         try await TestDaemon.with { daemon in
-            _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
             let start = try await daemon.http.text("PUT", "/1.0/instances/c1/state", #"{"action":"start"}"#)
             #expect(start.status == 501)
-            let image = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c2","source":{"type":"image","alias":"x"}}"#)
+            let image = try await daemon.http.text(
+                "POST", "/1.0/instances", #"{"name":"c2","source":{"type":"image","alias":"x"}}"#)
             #expect(image.status == 501)
         }
     }
@@ -125,7 +138,8 @@ import Testing
     }
 
     @Test func capacityIsBoundedAndFailuresCarryTheError() async throws {
-        let registry = OperationRegistry(events: EventHub(bufferMax: 16, listenersMax: 4), operationsMax: 1, retention: .seconds(60))
+        let registry = OperationRegistry(
+            events: EventHub(bufferMax: 16, listenersMax: 4), operationsMax: 1, retention: .seconds(60))
         let failing = try await registry.start(description: "Failing", resources: [:]) {
             throw RoostError.conflict("Name taken")
         }

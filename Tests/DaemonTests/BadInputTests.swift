@@ -14,7 +14,8 @@ import Testing
     }
 
     static func expectError(
-        _ response: RawHTTP.Response, _ status: Int, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ response: RawHTTP.Response, _ status: Int, containing text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
         #expect(response.envelope?.type == "error", sourceLocation: sourceLocation)
@@ -31,8 +32,10 @@ import Testing
                     "POST", "/1.0/instances", body: Array(body.dropLast()) + Array(#","source":{"type":"none"}}"#.utf8))
                 Self.expectError(response, 400, containing: "name")
             }
-            Self.expectError(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"a/b"}"#), 400, containing: "Slashes")
-            Self.expectError(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":""}"#), 400, containing: "No name")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"a/b"}"#), 400, containing: "Slashes")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":""}"#), 400, containing: "No name")
             #expect(try await Self.snapshot(daemon) == before)
         }
     }
@@ -47,13 +50,16 @@ import Testing
                 try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p","config":{"limits.memory":"lots"}}"#),
                 400, containing: "limits.memory")
             Self.expectError(
-                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p","config":{"boot.autostart":"maybe"}}"#),
+                try await daemon.http.text(
+                    "POST", "/1.0/profiles", #"{"name":"p","config":{"boot.autostart":"maybe"}}"#),
                 400, containing: "boot.autostart")
             Self.expectError(
                 try await daemon.http.text("PATCH", "/1.0", #"{"config":{"core.nonsense":"x"}}"#),
                 400, containing: "Unknown configuration key")
             Self.expectError(
-                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"},"config":{"security.nesting":"often"}}"#),
+                try await daemon.http.text(
+                    "POST", "/1.0/instances",
+                    #"{"name":"c1","source":{"type":"none"},"config":{"security.nesting":"often"}}"#),
                 400, containing: "security.nesting")
             Self.expectError(
                 try await daemon.http.text("PUT", "/1.0/profiles/default", #"{"config":{"volatile.uuid":"x"}}"#),
@@ -68,11 +74,14 @@ import Testing
             Self.expectError(
                 try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p","config":{"limits.cpu":2}}"#),
                 400, containing: "config")
-            Self.expectError(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":5}"#), 400, containing: "name")
             Self.expectError(
-                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"},"ephemeral":"yes"}"#),
+                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":5}"#), 400, containing: "name")
+            Self.expectError(
+                try await daemon.http.text(
+                    "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"},"ephemeral":"yes"}"#),
                 400, containing: "ephemeral")
-            Self.expectError(try await daemon.http.text("PUT", "/1.0", #"{"config":{"user.a":["x"]}}"#), 400, containing: "config")
+            Self.expectError(
+                try await daemon.http.text("PUT", "/1.0", #"{"config":{"user.a":["x"]}}"#), 400, containing: "config")
             #expect(try await Self.snapshot(daemon) == before)
         }
     }
@@ -96,7 +105,8 @@ import Testing
             let big = #"{"name":"p","description":""# + String(repeating: "x", count: 4096) + #""}"#
             Self.expectError(try await daemon.http.text("POST", "/1.0/profiles", big), 413, containing: "too large")
             Self.expectError(
-                try await daemon.http.text("PUT", "/1.0/profiles/default", big, headers: [:]), 413, containing: "too large")
+                try await daemon.http.text("PUT", "/1.0/profiles/default", big, headers: [:]), 413,
+                containing: "too large")
             #expect(try await Self.snapshot(daemon) == before)
             let small = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#)
             #expect(small.status == 201)
@@ -113,16 +123,20 @@ import Testing
                     "PUT", "/1.0/profiles/default", #"{"description":"x"}"#, headers: ["If-Match": "\"deadbeef\""]),
                 412, containing: "ETag")
             Self.expectError(
-                try await daemon.http.text("PATCH", "/1.0", #"{"config":{"user.a":"b"}}"#, headers: ["If-Match": "\"deadbeef\""]),
+                try await daemon.http.text(
+                    "PATCH", "/1.0", #"{"config":{"user.a":"b"}}"#, headers: ["If-Match": "\"deadbeef\""]),
                 412, containing: "ETag")
-            _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
             let afterCreate = try await Self.snapshot(daemon)
             Self.expectError(
-                try await daemon.http.text("PUT", "/1.0/instances/c1", #"{"description":"x"}"#, headers: ["If-Match": "\"nope\""]),
+                try await daemon.http.text(
+                    "PUT", "/1.0/instances/c1", #"{"description":"x"}"#, headers: ["If-Match": "\"nope\""]),
                 412, containing: "ETag")
             #expect(try await Self.snapshot(daemon) == afterCreate)
             #expect(afterCreate != before)
-            let ok = try await daemon.http.text("PUT", "/1.0/profiles/default", #"{"description":"x"}"#, headers: ["If-Match": etag])
+            let ok = try await daemon.http.text(
+                "PUT", "/1.0/profiles/default", #"{"description":"x"}"#, headers: ["If-Match": etag])
             #expect(ok.status == 200)
         }
     }
@@ -131,19 +145,28 @@ import Testing
         try await TestDaemon.with { daemon in
             for name in ["a", "b"] {
                 #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"\#(name)"}"#).status == 201)
-                _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"\#(name)","source":{"type":"none"}}"#))
+                _ = try await daemon.wait(
+                    try await daemon.http.text(
+                        "POST", "/1.0/instances", #"{"name":"\#(name)","source":{"type":"none"}}"#))
             }
             let before = try await Self.snapshot(daemon)
-            Self.expectError(try await daemon.http.text("POST", "/1.0/profiles/a", #"{"name":"b"}"#), 409, containing: "already in use")
-            Self.expectError(try await daemon.http.text("POST", "/1.0/instances/a", #"{"name":"b"}"#), 409, containing: "already in use")
-            Self.expectError(try await daemon.http.text("POST", "/1.0/profiles/default", #"{"name":"z"}"#), 400, containing: "cannot be renamed")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles/a", #"{"name":"b"}"#), 409,
+                containing: "already in use")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/instances/a", #"{"name":"b"}"#), 409,
+                containing: "already in use")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles/default", #"{"name":"z"}"#), 400,
+                containing: "cannot be renamed")
             #expect(try await Self.snapshot(daemon) == before)
         }
     }
 
     @Test func readOnlyAndUnknownFieldsAreIgnoredLikeLXD() async throws {
         try await TestDaemon.with { daemon in
-            let body = #"{"name":"ignored","used_by":["/1.0/instances/x"],"unknown":42,"config":{"user.k":"v"},"description":"d"}"#
+            let body =
+                #"{"name":"ignored","used_by":["/1.0/instances/x"],"unknown":42,"config":{"user.k":"v"},"description":"d"}"#
             #expect(try await daemon.http.text("PUT", "/1.0/profiles/default", body).status == 200)
             let profile = try await daemon.http.request("GET", "/1.0/profiles/default")
             #expect(profile.metadata?["name"] == "default")

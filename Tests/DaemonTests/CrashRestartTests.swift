@@ -51,7 +51,9 @@ import Testing
                 let names = (0..<20).map { "r\(round)p\($0)" }
                 let results = try await withThrowingTaskGroup(of: (String, Int).self) { group in
                     for name in names {
-                        group.addTask { (name, try await http.text("POST", "/1.0/profiles", #"{"name":"\#(name)"}"#).status) }
+                        group.addTask {
+                            (name, try await http.text("POST", "/1.0/profiles", #"{"name":"\#(name)"}"#).status)
+                        }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

@@ -27,7 +27,8 @@ import Testing
     @Test func operationEventsTrackAnAsyncRequest() async throws {
         try await TestDaemon.with { daemon in
             let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=operation")
-            let create = try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
+            let create = try await daemon.http.text(
+                "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
             #expect(create.status == 202)
             var statuses: [String] = []
             while statuses.last != "Success" && statuses.count < 10 {
@@ -43,7 +44,8 @@ import Testing
     @Test func typeFilterExcludesOtherKinds() async throws {
         try await TestDaemon.with { daemon in
             let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
-            _ = try await daemon.wait(try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
             let event = try await Self.nextEvent(socket)
             #expect(event.type == .lifecycle)
             #expect(event.metadata["action"] == "instance-created")

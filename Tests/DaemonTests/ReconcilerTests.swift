@@ -59,7 +59,8 @@ import Testing
         try fixture.create("elsewhere", location: "m2")
         try await fixture.reconciler().converge()
         #expect(fixture.directories == ["a", "b"])
-        try fixture.commit(.patchInstance(name: "a", patch: InstancePatch(config: ["user.note": "hello"]), ifMatch: nil))
+        try fixture.commit(
+            .patchInstance(name: "a", patch: InstancePatch(config: ["user.note": "hello"]), ifMatch: nil))
         try fixture.commit(.renameInstance(from: "b", to: "c"))
         try fixture.commit(.deleteInstance(name: "elsewhere"))
         try await fixture.reconciler().converge()

@@ -3,15 +3,23 @@ import Testing
 
 /// The `roost` CLI binary against a real daemon over its unix socket.
 @Suite(.serialized) struct RoostCLIIntegrationTests {
-    static func roost(_ daemon: TestDaemon, _ arguments: [String], stdin: String? = nil) async throws -> Subprocess.Output {
+    static func roost(_ daemon: TestDaemon, _ arguments: [String], stdin: String? = nil) async throws
+        -> Subprocess.Output
+    {
         try await Subprocess.run(
-            try Subprocess.builtProduct("roost"), arguments, environment: ["ROOST_SOCKET": daemon.socketPath], stdin: stdin)
+            try Subprocess.builtProduct("roost"), arguments, environment: ["ROOST_SOCKET": daemon.socketPath],
+            stdin: stdin)
     }
 
     @discardableResult
-    static func ok(_ daemon: TestDaemon, _ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    static func ok(
+        _ daemon: TestDaemon, _ arguments: String..., stdin: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
         let output = try await roost(daemon, arguments, stdin: stdin)
-        #expect(output.status == 0, "roost \(arguments.joined(separator: " ")): \(output.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            output.status == 0, "roost \(arguments.joined(separator: " ")): \(output.stderr)",
+            sourceLocation: sourceLocation)
         return output.stdout
     }
 
@@ -20,7 +28,9 @@ import Testing
             #expect(try await Self.ok(daemon, "info").contains("server_name: test"))
             #expect(try await Self.ok(daemon, "init", "c1") == "Creating c1\n")
             try await Self.ok(daemon, "init", "c2", "-c", "limits.cpu=2")
-            #expect(try await Self.ok(daemon, "list", "--format", "csv") == "c1,STOPPED,,,CONTAINER,0\nc2,STOPPED,,,CONTAINER,0\n")
+            #expect(
+                try await Self.ok(daemon, "list", "--format", "csv")
+                    == "c1,STOPPED,,,CONTAINER,0\nc2,STOPPED,,,CONTAINER,0\n")
             let table = try await Self.ok(daemon, "list", "c2")
             #expect(table.contains("| c2   |"))
             #expect(!table.contains("c1"))

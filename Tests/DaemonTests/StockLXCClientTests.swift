@@ -6,9 +6,11 @@ import Testing
 @Suite(.serialized) struct StockLXCClientTests {
     static let lxc = "/usr/bin/lxc"
 
-    static func run(_ daemon: TestDaemon, _ arguments: [String], stdin: String? = nil) async throws -> Subprocess.Output {
+    static func run(_ daemon: TestDaemon, _ arguments: [String], stdin: String? = nil) async throws -> Subprocess.Output
+    {
         guard FileManager.default.isExecutableFile(atPath: lxc) else {
-            throw TestFailure("the stock lxc client is missing: apt-get install lxd-client (the README's test command does)")
+            throw TestFailure(
+                "the stock lxc client is missing: apt-get install lxd-client (the README's test command does)")
         }
         let home = daemon.stateDir + "/lxc-home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -17,9 +19,14 @@ import Testing
     }
 
     @discardableResult
-    static func ok(_ daemon: TestDaemon, _ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    static func ok(
+        _ daemon: TestDaemon, _ arguments: String..., stdin: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
         let output = try await run(daemon, arguments, stdin: stdin)
-        #expect(output.status == 0, "lxc \(arguments.joined(separator: " ")): \(output.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            output.status == 0, "lxc \(arguments.joined(separator: " ")): \(output.stderr)",
+            sourceLocation: sourceLocation)
         return output.stdout
     }
 

@@ -3,8 +3,7 @@ import Testing
 @testable import RoostAPI
 
 /// Runs `validate(key:value:scope:)` and returns the error message, or nil when accepted.
-private func rejection(_ key: String, _ value: String, _ scope: ConfigScope = .instance) -> String?
-{
+private func rejection(_ key: String, _ value: String, _ scope: ConfigScope = .instance) -> String? {
     do {
         try ConfigKeys.validate(key: key, value: value, scope: scope)
         return nil

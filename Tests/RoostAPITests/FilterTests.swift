@@ -92,8 +92,7 @@ private func invalid(_ reason: String) -> RoostError {
         #expect(throws: invalid("expected 'and' or 'or' after a clause, found 'AND'")) {
             try FilterExpression.parse("name eq c1 AND status eq Running")
         }
-        #expect(throws: invalid("unknown operator 'EQ' after field 'name' (expected 'eq' or 'ne')"))
-        {
+        #expect(throws: invalid("unknown operator 'EQ' after field 'name' (expected 'eq' or 'ne')")) {
             try FilterExpression.parse("name EQ c1")
         }
     }

@@ -42,7 +42,9 @@ import Testing
     }
 
     @Test func profileAndStringsMatchJSONEncoder() throws {
-        let profile = Profile(name: "p", put: ProfilePut(config: ["a": "1"], description: "", devices: [:]), usedBy: ["/1.0/instances/c1"])
+        let profile = Profile(
+            name: "p", put: ProfilePut(config: ["a": "1"], description: "", devices: [:]), usedBy: ["/1.0/instances/c1"]
+        )
         #expect(Self.written(profile) == (try Self.encoded(profile)))
         #expect(Self.written(["/1.0/a", "b\u{1}"]) == (try Self.encoded(["/1.0/a", "b\u{1}"])))
     }

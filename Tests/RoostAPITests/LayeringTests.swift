@@ -28,7 +28,9 @@ import Testing
             for line in text.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
-                    words[..<index].allSatisfy({ $0.hasPrefix("@") || ["public", "internal", "package", "private", "fileprivate"].contains($0) })
+                    words[..<index].allSatisfy({
+                        $0.hasPrefix("@") || ["public", "internal", "package", "private", "fileprivate"].contains($0)
+                    })
                 else { continue }
                 found.insert(words[index + 1].split(separator: ".").first.map(String.init) ?? words[index + 1])
             }
@@ -39,7 +41,9 @@ import Testing
     @Test func everyTargetDirectoryIsKnown() throws {
         let targets = try FileManager.default.contentsOfDirectory(atPath: Self.sources.path)
         for target in targets where !target.hasPrefix(".") {
-            #expect(Self.layers[target] != nil || Self.executables.contains(target), "\(target) has no layer in ARCHITECTURE.md")
+            #expect(
+                Self.layers[target] != nil || Self.executables.contains(target),
+                "\(target) has no layer in ARCHITECTURE.md")
         }
     }
 

@@ -19,7 +19,9 @@ import Testing
 
     @Test func parsesOffsetsAndRejectsGarbage() {
         #expect(Timestamp(rfc3339: "2026-11-27T16:41:14+01:00") == Timestamp(rfc3339: "2026-11-27T15:41:14Z"))
-        for bad in ["", "2026-13-01T00:00:00Z", "2026-11-27 15:41:14", "2026-11-27T15:41:14.Z", "2026-11-27T15:41:14Zjunk"] {
+        for bad in [
+            "", "2026-13-01T00:00:00Z", "2026-11-27 15:41:14", "2026-11-27T15:41:14.Z", "2026-11-27T15:41:14Zjunk",
+        ] {
             #expect(Timestamp(rfc3339: bad) == nil, "\(bad)")
         }
     }
@@ -57,7 +59,9 @@ import Testing
     }
 
     @Test func boundsNestingDepth() {
-        let deep = String(repeating: "[", count: JSONSyntax.depthMax + 1) + String(repeating: "]", count: JSONSyntax.depthMax + 1)
+        let deep =
+            String(repeating: "[", count: JSONSyntax.depthMax + 1)
+            + String(repeating: "]", count: JSONSyntax.depthMax + 1)
         #expect(throws: RoostError.self) { try JSONSyntax.validate(Array(deep.utf8)) }
     }
 }
@@ -83,11 +87,15 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = try encoder.encode(ResponseEnvelope.error(RoostError.notFound("Instance not found")))
-        #expect(String(decoding: body, as: UTF8.self) == #"{"error":"Instance not found","error_code":404,"metadata":null,"operation":"","status":"","status_code":0,"type":"error"}"#)
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"error":"Instance not found","error_code":404,"metadata":null,"operation":"","status":"","status_code":0,"type":"error"}"#
+        )
     }
 
     @Test func requestTypesAreLenientLikeGo() throws {
-        let put = try JSONDecoder().decode(ProfilePut.self, from: Data(#"{"config":null,"used_by":["x"],"name":"n"}"#.utf8))
+        let put = try JSONDecoder().decode(
+            ProfilePut.self, from: Data(#"{"config":null,"used_by":["x"],"name":"n"}"#.utf8))
         #expect(put == ProfilePut())
         let post = try JSONDecoder().decode(InstancesPost.self, from: Data(#"{"name":"c","profiles":null}"#.utf8))
         #expect(post.profiles == nil)
@@ -97,7 +105,8 @@ import Testing
     }
 
     @Test func patchMergesMaps() {
-        let current = InstancePut(config: ["a": "1", "b": "2"], devices: ["d": ["type": "disk"]], profiles: ["default"])
+        let current = InstancePut(
+            config: ["a": "1", "b": "2"], devices: ["d": ["type": "disk"]], profiles: ["default"])
         let patched = InstancePatch(config: ["b": "3"], profiles: ["x"]).applied(to: current)
         #expect(patched.config == ["a": "1", "b": "3"])
         #expect(patched.devices == current.devices)

@@ -16,7 +16,8 @@ public enum InstanceQueries {
     static let columns =
         "id, name, type, architecture, ephemeral, stateful, description, config, devices, location, created_at, last_used_at, project"
 
-    public static func get(_ db: SQLiteConnection, name: String, project: String = "default") throws(RoostError) -> Row? {
+    public static func get(_ db: SQLiteConnection, name: String, project: String = "default") throws(RoostError) -> Row?
+    {
         let statement = try db.prepare("SELECT \(columns) FROM instances WHERE project = ? AND name = ?")
         try statement.bind(.text(project), .text(name))
         defer { statement.reset() }

@@ -8,7 +8,8 @@ public enum ProfileQueries {
         public var put: ProfilePut
     }
 
-    public static func get(_ db: SQLiteConnection, name: String, project: String = "default") throws(RoostError) -> Row? {
+    public static func get(_ db: SQLiteConnection, name: String, project: String = "default") throws(RoostError) -> Row?
+    {
         let statement = try db.prepare(
             "SELECT id, name, description, config, devices FROM profiles WHERE project = ? AND name = ?")
         try statement.bind(.text(project), .text(name))

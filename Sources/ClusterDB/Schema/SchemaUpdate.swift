@@ -17,8 +17,11 @@ public enum SchemaMigrator {
     /// with the version bump. Refuses a database written by a newer Roost (its version is higher
     /// than any update we know): running old code on a newer schema would corrupt it.
     public static func migrate(_ db: SQLiteConnection, updates: [SchemaUpdate], name: String) throws(RoostError) {
-        precondition(updates.enumerated().allSatisfy { $0.offset + 1 == $0.element.version }, "schema updates must be numbered 1...n")
-        try db.execute("CREATE TABLE IF NOT EXISTS schema (version INTEGER PRIMARY KEY, updated_at INTEGER NOT NULL DEFAULT 0)")
+        precondition(
+            updates.enumerated().allSatisfy { $0.offset + 1 == $0.element.version },
+            "schema updates must be numbered 1...n")
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema (version INTEGER PRIMARY KEY, updated_at INTEGER NOT NULL DEFAULT 0)")
         let statement = try db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema")
         _ = try statement.step()
         let current = Int(statement.int(0))

@@ -47,7 +47,8 @@ extension CommandApplier {
         try db.prepare(
             "UPDATE instances SET architecture = ?, ephemeral = ?, stateful = ?, description = ?, config = ?, devices = ? WHERE id = ?"
         ).bind(
-            .text(put.architecture), .integer(put.ephemeral ? 1 : 0), .integer(put.stateful ? 1 : 0), .text(put.description),
+            .text(put.architecture), .integer(put.ephemeral ? 1 : 0), .integer(put.stateful ? 1 : 0),
+            .text(put.description),
             .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)), .integer(row.id)
         ).run()
         try db.prepare("DELETE FROM instances_profiles WHERE instance_id = ?").bind(.integer(row.id)).run()

@@ -8,10 +8,16 @@ extension CommandApplier {
         guard try ProfileQueries.get(db, name: post.name) == nil else {
             throw RoostError.conflict("Profile \"\(post.name)\" already exists")
         }
-        let put = ProfilePut(config: Self.dropEmpty(post.put.config), description: post.put.description, devices: post.put.devices)
-        try db.prepare("INSERT INTO profiles (project, name, description, config, devices) VALUES ('default', ?, ?, ?, ?)")
-            .bind(.text(post.name), .text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)))
-            .run()
+        let put = ProfilePut(
+            config: Self.dropEmpty(post.put.config), description: post.put.description, devices: post.put.devices)
+        try db.prepare(
+            "INSERT INTO profiles (project, name, description, config, devices) VALUES ('default', ?, ?, ?, ?)"
+        )
+        .bind(
+            .text(post.name), .text(put.description), .blob(MapCodec.encode(put.config)),
+            .blob(MapCodec.encode(put.devices))
+        )
+        .run()
         return AppliedChange(
             lifecycle: [LifecycleRecord(action: "profile-created", source: "/1.0/profiles/\(post.name)")],
             etag: ETag.of(put))
@@ -27,9 +33,14 @@ extension CommandApplier {
         try ConfigKeys.validate(put.config, scope: .profile)
         try Self.validateDevices(put.devices)
         try db.prepare("UPDATE profiles SET description = ?, config = ?, devices = ? WHERE id = ?")
-            .bind(.text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)), .integer(row.id))
+            .bind(
+                .text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)),
+                .integer(row.id)
+            )
             .run()
-        let users = try ProfileQueries.usedBy(db, profileID: row.id).map { String($0.dropFirst("/1.0/instances/".count)) }
+        let users = try ProfileQueries.usedBy(db, profileID: row.id).map {
+            String($0.dropFirst("/1.0/instances/".count))
+        }
         return AppliedChange(
             lifecycle: [LifecycleRecord(action: "profile-updated", source: "/1.0/profiles/\(name)")],
             etag: ETag.of(put), touchedInstances: users)

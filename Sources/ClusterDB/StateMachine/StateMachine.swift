@@ -37,7 +37,8 @@ public final class StateMachine {
             var results: [CommandResult] = []
             results.reserveCapacity(entries.count)
             for entry in entries {
-                precondition(entry.index == appliedIndex + 1, "apply out of order: \(entry.index) after \(appliedIndex)")
+                precondition(
+                    entry.index == appliedIndex + 1, "apply out of order: \(entry.index) after \(appliedIndex)")
                 results.append(try applyOne(entry.command, index: entry.index))
                 appliedIndex = entry.index
             }

@@ -56,14 +56,18 @@ enum ConfigOverlay {
         }
         var pairs: [(String, Node)] = []
         for (key, value) in mapping {
-            guard let name = key.string else { throw RoostError.badRequest("Invalid config file: keys must be strings") }
+            guard let name = key.string else {
+                throw RoostError.badRequest("Invalid config file: keys must be strings")
+            }
             pairs.append((name, value))
         }
         return pairs
     }
 
     private static func string(_ node: Node, path: String) throws(RoostError) -> String {
-        guard let value = node.string else { throw RoostError.badRequest("Invalid config file: \(path) must be a string") }
+        guard let value = node.string else {
+            throw RoostError.badRequest("Invalid config file: \(path) must be a string")
+        }
         return value
     }
 

@@ -79,10 +79,14 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
 
     public func validate() throws(RoostError) {
         let positive: [(String, Int)] = [
-            ("limits.request_body_max_bytes", limits.requestBodyMaxBytes), ("limits.operations_max", limits.operationsMax),
-            ("limits.event_buffer_max", limits.eventBufferMax), ("limits.event_listeners_max", limits.eventListenersMax),
-            ("limits.proposal_batch_max", limits.proposalBatchMax), ("limits.proposal_pending_max", limits.proposalPendingMax),
-            ("limits.log_entry_max_bytes", limits.logEntryMaxBytes), ("limits.log_segment_max_bytes", limits.logSegmentMaxBytes),
+            ("limits.request_body_max_bytes", limits.requestBodyMaxBytes),
+            ("limits.operations_max", limits.operationsMax),
+            ("limits.event_buffer_max", limits.eventBufferMax),
+            ("limits.event_listeners_max", limits.eventListenersMax),
+            ("limits.proposal_batch_max", limits.proposalBatchMax),
+            ("limits.proposal_pending_max", limits.proposalPendingMax),
+            ("limits.log_entry_max_bytes", limits.logEntryMaxBytes),
+            ("limits.log_segment_max_bytes", limits.logSegmentMaxBytes),
             ("limits.compact_every", limits.compactEvery), ("limits.requests_retained_max", limits.requestsRetainedMax),
             ("limits.read_connections_max", limits.readConnectionsMax),
             ("timeouts.operation_retention_seconds", timeouts.operationRetentionSeconds),
@@ -93,7 +97,8 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
             throw RoostError.badRequest("Invalid config: \(name) must be positive (got \(value))")
         }
         guard limits.proposalPendingMax >= limits.proposalBatchMax else {
-            throw RoostError.badRequest("Invalid config: limits.proposal_pending_max must be >= limits.proposal_batch_max")
+            throw RoostError.badRequest(
+                "Invalid config: limits.proposal_pending_max must be >= limits.proposal_batch_max")
         }
         guard !stateDir.isEmpty, stateDir.hasPrefix("/") else {
             throw RoostError.badRequest("Invalid config: state_dir must be an absolute path")

@@ -62,7 +62,8 @@ public final class EventHub: Sendable {
     }
 
     public func publishLifecycle(_ record: LifecycleEvent, at time: Timestamp = .now) {
-        guard let bytes = try? JSON.encode(record), let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        guard let bytes = try? JSON.encode(record),
+            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         else { return }
         publish(.lifecycle, metadata: value, at: time)
     }

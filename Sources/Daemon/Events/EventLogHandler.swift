@@ -27,6 +27,8 @@ struct EventLogHandler: LogHandler {
             case .error: "error"
             case .critical: "crit"
             }
-        hub.publish(.logging, metadata: ["message": .string("\(event.message)"), "level": .string(level), "context": .object(context)])
+        hub.publish(
+            .logging,
+            metadata: ["message": .string("\(event.message)"), "level": .string(level), "context": .object(context)])
     }
 }

@@ -53,7 +53,8 @@ public struct APIRequest: Sendable {
             return "Missing field \"\(key.stringValue)\""
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty
-                ? "Invalid JSON in request body" : "Invalid value for field \"\(path(context))\": \(context.debugDescription)"
+                ? "Invalid JSON in request body"
+                : "Invalid value for field \"\(path(context))\": \(context.debugDescription)"
         @unknown default:
             return "Invalid request body"
         }

@@ -8,7 +8,9 @@ public struct APIResponse: Sendable {
     public var body: [UInt8]
 
     /// A sync envelope around `metadata`.
-    public static func sync<T: Encodable & Sendable>(_ metadata: T, etag: String? = nil) throws(RoostError) -> APIResponse {
+    public static func sync<T: Encodable & Sendable>(_ metadata: T, etag: String? = nil) throws(RoostError)
+        -> APIResponse
+    {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let etag { headers.append(("ETag", ETag.quoted(etag))) }
         let body: [UInt8]

@@ -14,7 +14,9 @@ enum InstanceHandlers {
         }
         router.add("PUT", "/1.0/instances/{}") { request, captures in
             let put = try request.decode(InstancePut.self)
-            return try await update(context, request, name: captures[0], action: .replaceInstance(name: captures[0], put: put, ifMatch: request.ifMatch), config: put.config)
+            return try await update(
+                context, request, name: captures[0],
+                action: .replaceInstance(name: captures[0], put: put, ifMatch: request.ifMatch), config: put.config)
         }
         router.add("PATCH", "/1.0/instances/{}") { request, captures in
             let patch = try request.decode(InstancePatch.self)
@@ -25,7 +27,9 @@ enum InstanceHandlers {
                 .patchInstance(name: captures[0], patch: patch, ifMatch: request.ifMatch), requestID: request.requestID)
             return try .emptySync()
         }
-        router.add("POST", "/1.0/instances/{}") { request, captures in try await rename(context, request, name: captures[0]) }
+        router.add("POST", "/1.0/instances/{}") { request, captures in
+            try await rename(context, request, name: captures[0])
+        }
         router.add("DELETE", "/1.0/instances/{}") { request, captures in
             let name = captures[0]
             _ = try await context.reader.instance(name)
@@ -93,7 +97,8 @@ enum InstanceHandlers {
     }
 
     static func update(
-        _ context: HandlerContext, _ request: APIRequest, name: String, action: ClusterDBAction, config: [String: String]
+        _ context: HandlerContext, _ request: APIRequest, name: String, action: ClusterDBAction,
+        config: [String: String]
     ) async throws(RoostError) -> APIResponse {
         try ConfigKeys.validate(config.filter { !$0.value.isEmpty }, scope: .instance)
         let current = try await context.reader.instance(name)
@@ -103,7 +108,9 @@ enum InstanceHandlers {
         }
     }
 
-    static func rename(_ context: HandlerContext, _ request: APIRequest, name: String) async throws(RoostError) -> APIResponse {
+    static func rename(_ context: HandlerContext, _ request: APIRequest, name: String) async throws(RoostError)
+        -> APIResponse
+    {
         let post = try request.decode(InstancePost.self)
         guard !post.migration else { throw RoostError(.notImplemented, "Instance migration is not implemented yet") }
         try Names.validateInstance(post.name)

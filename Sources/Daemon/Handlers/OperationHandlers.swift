@@ -9,7 +9,10 @@ enum OperationHandlers {
             if request.recursion >= 1 {
                 return try .sync(Dictionary(grouping: operations) { $0.status.lowercased() })
             }
-            return try .sync(Dictionary(grouping: operations) { $0.status.lowercased() }.mapValues { $0.map { "/1.0/operations/\($0.id)" } })
+            return try .sync(
+                Dictionary(grouping: operations) { $0.status.lowercased() }.mapValues {
+                    $0.map { "/1.0/operations/\($0.id)" }
+                })
         }
         router.add("GET", "/1.0/operations/{}") { _, captures in
             guard let operation = await context.operations.get(captures[0]) else {

@@ -33,7 +33,8 @@ enum ProfileHandlers {
         router.add("POST", "/1.0/profiles/{}") { request, captures in
             let post = try request.decode(ProfilePost.self)
             try Names.validateProfile(post.name)
-            try await context.proposer.propose(.renameProfile(from: captures[0], to: post.name), requestID: request.requestID)
+            try await context.proposer.propose(
+                .renameProfile(from: captures[0], to: post.name), requestID: request.requestID)
             return try .created(location: "/1.0/profiles/\(post.name)")
         }
         router.add("DELETE", "/1.0/profiles/{}") { request, captures in

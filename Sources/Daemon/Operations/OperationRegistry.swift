@@ -94,7 +94,8 @@ actor OperationRegistry {
             entry.operation.status = StatusCode.success.text
             entry.operation.statusCode = StatusCode.success.rawValue
             if let metadata { entry.operation.metadata = metadata }
-        case .failure(let error) where error is CancellationError || entry.operation.statusCode == StatusCode.cancelling.rawValue:
+        case .failure(let error)
+        where error is CancellationError || entry.operation.statusCode == StatusCode.cancelling.rawValue:
             entry.operation.status = StatusCode.cancelled.text
             entry.operation.statusCode = StatusCode.cancelled.rawValue
             entry.operation.err = "Operation cancelled"
@@ -118,7 +119,8 @@ actor OperationRegistry {
     }
 
     private func publish(_ operation: Operation) {
-        guard let bytes = try? JSON.encode(operation), let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        guard let bytes = try? JSON.encode(operation),
+            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         else { return }
         events.publish(.operation, metadata: value)
     }

@@ -10,7 +10,9 @@ enum AtomicFile {
         guard fd >= 0 else { throw failure("open", temporary) }
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in Foundation.write(fd, raw.baseAddress! + written, bytes.count - written) }
+            let result = bytes.withUnsafeBytes { raw in
+                Foundation.write(fd, raw.baseAddress! + written, bytes.count - written)
+            }
             guard result > 0 else {
                 close(fd)
                 throw failure("write", temporary)

@@ -49,7 +49,8 @@ public final class LocalDatabase: Sendable {
             try db.transaction { () throws(RoostError) in
                 try db.execute("DELETE FROM local_config")
                 for (key, value) in config where !value.isEmpty {
-                    try db.prepare("INSERT INTO local_config (key, value) VALUES (?, ?)").bind(.text(key), .text(value)).run()
+                    try db.prepare("INSERT INTO local_config (key, value) VALUES (?, ?)").bind(.text(key), .text(value))
+                        .run()
                 }
             }
         }

@@ -17,7 +17,9 @@ public struct StateReader: Sendable {
 
     func profile(_ name: String) async throws(RoostError) -> Profile {
         try await read { db throws(RoostError) -> Profile in
-            guard let row = try ProfileQueries.get(db, name: name) else { throw RoostError.notFound("Profile not found") }
+            guard let row = try ProfileQueries.get(db, name: name) else {
+                throw RoostError.notFound("Profile not found")
+            }
             return Profile(name: row.name, put: row.put, usedBy: try ProfileQueries.usedBy(db, profileID: row.id))
         }
     }
@@ -26,7 +28,8 @@ public struct StateReader: Sendable {
         try await read { db throws(RoostError) -> [Profile] in
             var profiles: [Profile] = []
             for row in try ProfileQueries.list(db) {
-                profiles.append(Profile(name: row.name, put: row.put, usedBy: try ProfileQueries.usedBy(db, profileID: row.id)))
+                profiles.append(
+                    Profile(name: row.name, put: row.put, usedBy: try ProfileQueries.usedBy(db, profileID: row.id)))
             }
             return profiles
         }
@@ -38,7 +41,9 @@ public struct StateReader: Sendable {
 
     func instance(_ name: String) async throws(RoostError) -> Instance {
         try await read { db throws(RoostError) -> Instance in
-            guard let row = try InstanceQueries.get(db, name: name) else { throw RoostError.notFound("Instance not found") }
+            guard let row = try InstanceQueries.get(db, name: name) else {
+                throw RoostError.notFound("Instance not found")
+            }
             let profiles = try ProfileQueries.list(db)
             return Self.compose(row, profiles: Dictionary(profiles.map { ($0.name, $0.put) }) { first, _ in first })
         }

@@ -22,20 +22,27 @@ struct RawHTTP: Sendable {
     ) async throws -> Response {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.blockingRequest(method, path, body: body, headers: headers) })
+                continuation.resume(
+                    with: Result { try self.blockingRequest(method, path, body: body, headers: headers) })
             }
         }
     }
 
-    func json<T: Encodable>(_ method: String, _ path: String, _ value: T, headers: [String: String] = [:]) async throws -> Response {
+    func json<T: Encodable>(_ method: String, _ path: String, _ value: T, headers: [String: String] = [:]) async throws
+        -> Response
+    {
         try await request(method, path, body: Array(try JSONEncoder().encode(value)), headers: headers)
     }
 
-    func text(_ method: String, _ path: String, _ body: String, headers: [String: String] = [:]) async throws -> Response {
+    func text(_ method: String, _ path: String, _ body: String, headers: [String: String] = [:]) async throws
+        -> Response
+    {
         try await request(method, path, body: Array(body.utf8), headers: headers)
     }
 
-    private func blockingRequest(_ method: String, _ path: String, body: [UInt8]?, headers: [String: String]) throws -> Response {
+    private func blockingRequest(_ method: String, _ path: String, body: [UInt8]?, headers: [String: String]) throws
+        -> Response
+    {
         let fd = try UnixSocket.connect(socketPath)
         defer { close(fd) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: unix.socket\r\nConnection: close\r\n"
@@ -47,14 +54,19 @@ struct RawHTTP: Sendable {
     }
 
     static func parse(_ bytes: [UInt8]) throws -> Response {
-        guard let split = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { throw TestFailure("no HTTP head in \(bytes.count) bytes") }
+        guard let split = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else {
+            throw TestFailure("no HTTP head in \(bytes.count) bytes")
+        }
         let head = String(decoding: bytes[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let statusParts = head[0].split(separator: " ")
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw TestFailure("bad status line \(head[0])") }
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw TestFailure("bad status line \(head[0])")
+        }
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Array(bytes[split.upperBound...])
         if headers["transfer-encoding"]?.lowercased() == "chunked" { body = try dechunk(body) }
@@ -107,7 +119,9 @@ enum UnixSocket {
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + written, bytes.count - written, Int32(MSG_NOSIGNAL)) }
+            let result = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + written, bytes.count - written, Int32(MSG_NOSIGNAL))
+            }
             // The server may answer 413 and close before reading the whole body.
             if result < 0 { if errno == EPIPE || errno == ECONNRESET { return }; throw TestFailure("send: \(errno)") }
             written += result

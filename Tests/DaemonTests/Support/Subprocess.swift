@@ -24,7 +24,8 @@ struct Subprocess {
     }
 
     private static func blockingRun(
-        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String?, timeout: TimeInterval
+        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String?,
+        timeout: TimeInterval
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
