@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import RoostAPI
+import ServiceLifecycle
+import UnixSignals
 
 /// The composition root of `roostd`: opens one member's state, wires the state path, readers,
 /// operations, events and reconciler to the HTTP routes, and serves the unix socket.
@@ -107,7 +109,12 @@ public final class RoostDaemon: Sendable {
                 onReady()
             },
             logger: logger)
-        try await app.runService()
+        // SIGTERM/SIGINT shut down gracefully: stop accepting, let in-flight requests finish for
+        // at most `timeouts.shutdown_seconds`, then cancel what is left.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(config.timeouts.shutdownSeconds)
+        try await ServiceGroup(configuration: group).run()
         unlink(socket)
     }
 

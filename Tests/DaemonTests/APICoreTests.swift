@@ -150,4 +150,16 @@ import Testing
             _ = try await registry.start(description: "Too many", resources: [:]) { nil }
         }
     }
+
+    @Test func cancellableOperationIsCancelled() async throws {
+        let registry = OperationRegistry(
+            events: EventHub(bufferMax: 16, listenersMax: 4), operationsMax: 4, retention: .seconds(60))
+        let operation = try await registry.start(description: "Long", resources: [:], mayCancel: true) {
+            try await Task.sleep(for: .seconds(60))
+            return nil
+        }
+        try await registry.cancel(operation.id)
+        let finished = await registry.wait(operation.id, timeout: .seconds(10))
+        #expect(finished?.status == "Cancelled")
+    }
 }

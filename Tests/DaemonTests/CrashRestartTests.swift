@@ -72,4 +72,23 @@ import Testing
         guard case .array(let urls) = list.metadata else { throw TestFailure("no profile list") }
         #expect(urls.count == 61)
     }
+
+    @Test func sigtermShutsDownCleanlyAndRemovesTheSocket() async throws {
+        let binary = try Subprocess.builtProduct("roostd")
+        let stateDir = "/tmp/roost-term-" + String(UUID().uuidString.prefix(8)).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        let daemon = try DaemonProcess(binary: binary, stateDir: stateDir)
+        do {
+            try await daemon.waitReady()
+            let attributes = try FileManager.default.attributesOfItem(atPath: stateDir + "/unix.socket")
+            #expect((attributes[.posixPermissions] as? Int) == 0o660)
+        } catch {
+            daemon.kill9()
+            throw error
+        }
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: stateDir + "/unix.socket"))
+    }
 }

@@ -112,4 +112,12 @@ import Testing
         #expect(patched.devices == current.devices)
         #expect(patched.profiles == ["x"])
     }
+
+    @Test func errorCodesMapToLXDStatuses() {
+        #expect(RoostError(.outcomeUnknown, "x").httpStatus == 503)
+        #expect(RoostError(.preconditionFailed, "x").httpStatus == 412)
+        #expect(RoostError(.payloadTooLarge, "x").httpStatus == 413)
+        #expect(RoostError(.conflict, "x").httpStatus == 409)
+        #expect(RoostError(.notImplemented, "x").httpStatus == 501)
+    }
 }
