@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "roostd", targets: ["roostd"]),
         .executable(name: "roost", targets: ["roost"]),
         .executable(name: "roost-bench", targets: ["roost-bench"]),
+        .executable(name: "roost-sim", targets: ["roost-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,6 +32,8 @@ let package = Package(
     targets: [
         // Layer 0
         .target(name: "RoostAPI", swiftSettings: strict),
+        // Pure Raft: stdlib only, no I/O, no clock, no randomness but an injected seed.
+        .target(name: "RaftCore", swiftSettings: strict),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Layer 1
         .target(
@@ -55,6 +58,7 @@ let package = Package(
             dependencies: ["RoostAPI", "ClusterDB", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(name: "RaftSim", dependencies: ["RaftCore"], swiftSettings: strict),
         // Layer 3
         .target(
             name: "Daemon",
@@ -95,8 +99,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "roost-sim",
+            dependencies: ["RaftSim", "RaftCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         // Tests (Swift Testing only)
         .testTarget(name: "RoostAPITests", dependencies: ["RoostAPI"], swiftSettings: strict),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], swiftSettings: strict),
+        .testTarget(name: "RaftSimTests", dependencies: ["RaftSim", "RaftCore"], swiftSettings: strict),
         .testTarget(name: "ClusterDBTests", dependencies: ["ClusterDB", "RoostAPI"], swiftSettings: strict),
         .testTarget(
             name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),

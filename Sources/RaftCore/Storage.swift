@@ -1,0 +1,91 @@
+/// What the core reads from stable storage. Read-only to the core: the application writes
+/// what `Ready` tells it to (entries, hard state, snapshots) and then calls `advance`.
+public protocol RaftStorage: AnyObject {
+    /// The persisted hard state and membership at start-up.
+    func initialState() -> (HardState, Membership)
+    /// Entries in `low..<high`, at most `maxBytes` (but at least one if any).
+    func entries(_ low: UInt64, _ high: UInt64, maxBytes: Int) throws(RaftError) -> [Entry]
+    /// Term of the entry at `index`; the snapshot's index is answerable too.
+    func term(_ index: UInt64) throws(RaftError) -> UInt64
+    /// First index with an entry available (snapshot index + 1).
+    func firstIndex() -> UInt64
+    func lastIndex() -> UInt64
+    func snapshot() throws(RaftError) -> Snapshot
+}
+
+/// An in-memory `RaftStorage`, for tests and the simulator. `entries[0]` is a dummy holding the
+/// snapshot's index and term.
+public final class MemoryStorage: RaftStorage {
+    public private(set) var hardState = HardState()
+    public private(set) var currentSnapshot = Snapshot()
+    private var log: [Entry] = [Entry(term: 0, index: 0)]
+
+    public init(membership: Membership = Membership()) {
+        currentSnapshot.membership = membership
+    }
+
+    public func initialState() -> (HardState, Membership) { (hardState, currentSnapshot.membership) }
+
+    public func setHardState(_ state: HardState) { hardState = state }
+
+    public func firstIndex() -> UInt64 { log[0].index + 1 }
+    public func lastIndex() -> UInt64 { log[0].index + UInt64(log.count) - 1 }
+
+    public func term(_ index: UInt64) throws(RaftError) -> UInt64 {
+        let offset = log[0].index
+        guard index >= offset else { throw .compacted }
+        guard index - offset < UInt64(log.count) else { throw .unavailable }
+        return log[Int(index - offset)].term
+    }
+
+    public func entries(_ low: UInt64, _ high: UInt64, maxBytes: Int) throws(RaftError) -> [Entry] {
+        let offset = log[0].index
+        guard low > offset else { throw .compacted }
+        guard high <= lastIndex() + 1 else { throw .unavailable }
+        var result: [Entry] = []
+        var bytes = 0
+        for index in low..<high {
+            let entry = log[Int(index - offset)]
+            if !result.isEmpty && bytes + entry.size > maxBytes { break }
+            bytes += entry.size
+            result.append(entry)
+        }
+        return result
+    }
+
+    public func snapshot() throws(RaftError) -> Snapshot { currentSnapshot }
+
+    /// Appends entries, replacing any conflicting suffix.
+    public func append(_ entries: [Entry]) {
+        guard let first = entries.first else { return }
+        let offset = log[0].index
+        precondition(first.index > offset, "append below the snapshot")
+        precondition(first.index <= lastIndex() + 1, "append leaves a gap")
+        log.removeSubrange(Int(first.index - offset)...)
+        log.append(contentsOf: entries)
+    }
+
+    /// Replaces the log with a snapshot (received from a leader).
+    public func applySnapshot(_ snapshot: Snapshot) {
+        precondition(snapshot.index >= currentSnapshot.index, "snapshot older than the current one")
+        currentSnapshot = snapshot
+        log = [Entry(term: snapshot.term, index: snapshot.index)]
+    }
+
+    /// Records a snapshot the application took at `index` (must be applied) and drops the log
+    /// up to it.
+    public func createSnapshot(at index: UInt64, membership: Membership, data: [UInt8]) throws(RaftError) {
+        let term = try term(index)
+        currentSnapshot = Snapshot(index: index, term: term, membership: membership, data: data)
+        compact(to: index)
+    }
+
+    /// Drops entries up to and including `index`.
+    public func compact(to index: UInt64) {
+        let offset = log[0].index
+        guard index > offset else { return }
+        precondition(index <= lastIndex(), "compact beyond the last index")
+        let kept = Array(log[Int(index - offset)...])
+        log = [Entry(term: kept[0].term, index: kept[0].index)] + kept.dropFirst()
+    }
+}

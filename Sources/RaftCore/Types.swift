@@ -1,0 +1,186 @@
+/// A member's id in the Raft group. 0 means "none".
+public typealias NodeID = UInt64
+
+/// The id that means "no node" (no vote cast, no known leader).
+public let noNode: NodeID = 0
+
+/// One log entry. `kind` tells the application whether `data` is its own command or a
+/// configuration change the core understands.
+public struct Entry: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: UInt8, Sendable, Hashable {
+        case normal = 0
+        case configChange = 1
+    }
+
+    public var term: UInt64
+    public var index: UInt64
+    public var kind: Kind
+    public var data: [UInt8]
+
+    public init(term: UInt64, index: UInt64, kind: Kind = .normal, data: [UInt8] = []) {
+        self.term = term
+        self.index = index
+        self.kind = kind
+        self.data = data
+    }
+
+    /// Bytes counted against size limits (payload plus a fixed overhead).
+    public var size: Int { data.count + 16 }
+
+    public var description: String { "\(term)/\(index)\(kind == .configChange ? " conf" : "") \(data.count)B" }
+}
+
+/// State that must be on stable storage before any message that depends on it is sent.
+public struct HardState: Sendable, Hashable {
+    public var term: UInt64
+    public var vote: NodeID
+    public var commit: UInt64
+
+    public init(term: UInt64 = 0, vote: NodeID = noNode, commit: UInt64 = 0) {
+        self.term = term
+        self.vote = vote
+        self.commit = commit
+    }
+
+    public var isEmpty: Bool { self == HardState() }
+}
+
+/// The group's membership: voters decide elections and commits; learners (Roost's standby
+/// members) receive the log but do not vote. Both lists are kept sorted so iteration order
+/// never depends on hashing.
+public struct Membership: Sendable, Hashable, CustomStringConvertible {
+    public private(set) var voters: [NodeID]
+    public private(set) var learners: [NodeID]
+
+    public init(voters: [NodeID] = [], learners: [NodeID] = []) {
+        self.voters = Array(Set(voters)).sorted()
+        self.learners = Array(Set(learners).subtracting(voters)).sorted()
+    }
+
+    public var all: [NodeID] { (voters + learners).sorted() }
+    public func isVoter(_ id: NodeID) -> Bool { voters.contains(id) }
+    public func isLearner(_ id: NodeID) -> Bool { learners.contains(id) }
+    public func contains(_ id: NodeID) -> Bool { isVoter(id) || isLearner(id) }
+    /// Votes needed for a majority of voters.
+    public var quorum: Int { voters.count / 2 + 1 }
+
+    /// The membership after `change`; throws when the change is not allowed from this state.
+    public func applying(_ change: ConfigChange) throws(RaftError) -> Membership {
+        switch change {
+        case .addLearner(let id):
+            guard id != noNode, !contains(id) else { throw .invalidConfigChange("node \(id) is already a member") }
+            return Membership(voters: voters, learners: learners + [id])
+        case .promote(let id):
+            guard isLearner(id) else { throw .invalidConfigChange("node \(id) is not a learner") }
+            return Membership(voters: voters + [id], learners: learners.filter { $0 != id })
+        case .demote(let id):
+            guard isVoter(id), voters.count > 1 else { throw .invalidConfigChange("cannot demote node \(id)") }
+            return Membership(voters: voters.filter { $0 != id }, learners: learners + [id])
+        case .remove(let id):
+            guard contains(id) else { throw .invalidConfigChange("node \(id) is not a member") }
+            guard !(isVoter(id) && voters.count == 1) else {
+                throw .invalidConfigChange("cannot remove the last voter")
+            }
+            return Membership(voters: voters.filter { $0 != id }, learners: learners.filter { $0 != id })
+        }
+    }
+
+    public var description: String {
+        "voters=(\(voters.map(String.init).joined(separator: " ")))"
+            + (learners.isEmpty ? "" : " learners=(\(learners.map(String.init).joined(separator: " ")))")
+    }
+}
+
+/// One-at-a-time membership changes (Raft dissertation §4.1). A new voter must first join as a
+/// learner and catch up, then be promoted; each change takes effect when its entry is applied,
+/// and the leader proposes no new change until the previous one is applied.
+public enum ConfigChange: Sendable, Hashable, CustomStringConvertible {
+    case addLearner(NodeID)
+    case promote(NodeID)
+    case demote(NodeID)
+    case remove(NodeID)
+
+    public var encoded: [UInt8] {
+        let (tag, id): (UInt8, NodeID) =
+            switch self {
+            case .addLearner(let id): (1, id)
+            case .promote(let id): (2, id)
+            case .demote(let id): (3, id)
+            case .remove(let id): (4, id)
+            }
+        return [tag] + (0..<8).map { UInt8(truncatingIfNeeded: id >> (8 * UInt64($0))) }
+    }
+
+    public init?(encoded bytes: [UInt8]) {
+        guard bytes.count == 9 else { return nil }
+        let id = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[1 + $1]) << (8 * UInt64($1)) }
+        switch bytes[0] {
+        case 1: self = .addLearner(id)
+        case 2: self = .promote(id)
+        case 3: self = .demote(id)
+        case 4: self = .remove(id)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .addLearner(let id): "add-learner \(id)"
+        case .promote(let id): "promote \(id)"
+        case .demote(let id): "demote \(id)"
+        case .remove(let id): "remove \(id)"
+        }
+    }
+}
+
+/// A point-in-time image of the application state at `index`, with the membership then.
+public struct Snapshot: Sendable, Hashable {
+    public var index: UInt64
+    public var term: UInt64
+    public var membership: Membership
+    public var data: [UInt8]
+
+    public init(index: UInt64 = 0, term: UInt64 = 0, membership: Membership = Membership(), data: [UInt8] = []) {
+        self.index = index
+        self.term = term
+        self.membership = membership
+        self.data = data
+    }
+
+    public var isEmpty: Bool { index == 0 }
+}
+
+/// A linearizable read point: reads for `context` may be served once the application has
+/// applied `index`.
+public struct ReadState: Sendable, Hashable {
+    public var index: UInt64
+    public var context: [UInt8]
+
+    public init(index: UInt64, context: [UInt8]) {
+        self.index = index
+        self.context = context
+    }
+}
+
+public enum Role: String, Sendable, Hashable {
+    case follower, preCandidate, candidate, leader
+}
+
+/// Volatile state the application may display (not persisted).
+public struct SoftState: Sendable, Hashable {
+    public var leader: NodeID
+    public var role: Role
+}
+
+public enum RaftError: Error, Sendable, Hashable {
+    /// The proposal was not accepted (no leader, not the leader, transfer in progress, too
+    /// many uncommitted bytes); the caller may retry elsewhere or later. `leader` is a hint.
+    case proposalDropped(reason: String, leader: NodeID)
+    case invalidConfig(String)
+    case invalidConfigChange(String)
+    /// Storage has compacted the requested entries.
+    case compacted
+    /// The requested entries are not in storage yet.
+    case unavailable
+    case snapshotTemporarilyUnavailable
+}

@@ -1,0 +1,1 @@
+print("roost-sim: not yet implemented")

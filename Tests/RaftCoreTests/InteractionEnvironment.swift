@@ -1,0 +1,267 @@
+import Foundation
+import RaftCore
+
+/// Drives several `RawNode`s over in-memory storage and queues, one command at a time, and
+/// describes what happened as text (etcd-io/raft's `rafttest.InteractionEnv`).
+final class InteractionEnvironment {
+    struct Node {
+        var raw: RawNode
+        let storage: MemoryStorage
+        var applied: [Entry] = []
+        let config: RaftConfig
+    }
+
+    var nodes: [UInt64: Node] = [:]
+    /// Messages waiting for delivery, per recipient, in send order.
+    var inbox: [UInt64: [Message]] = [:]
+    /// Partition groups: a message between different groups is dropped at delivery.
+    var groups: [[UInt64]] = []
+    var verbose = true
+
+    var sortedIDs: [UInt64] { nodes.keys.sorted() }
+
+    func handle(_ block: ScenarioScript.Block) throws -> String {
+        switch block.command {
+        case "add-nodes": return try addNodes(block)
+        case "campaign":
+            try with(block.id(0)) { $0.raw.campaign() }
+            return ""
+        case "propose":
+            let id = try block.id(0)
+            let batch = block.positional.dropFirst().map { Array($0.utf8) }
+            try with(id) { $0.raw.propose(batch) }
+            return ""
+        case "propose-conf-change": return try proposeConfigChange(block)
+        case "transfer-leadership":
+            let from = UInt64(block.arguments["from"] ?? "") ?? 0
+            let to = UInt64(block.arguments["to"] ?? "") ?? 0
+            try with(from) { $0.raw.transferLeadership(to: to) }
+            return ""
+        case "read-index":
+            let context = block.positional.count > 1 ? block.positional[1] : "read"
+            try with(block.id(0)) { $0.raw.readIndex(context: Array(context.utf8)) }
+            return ""
+        case "tick":
+            let count = block.positional.count > 1 ? Int(block.positional[1]) ?? 1 : 1
+            try with(block.id(0)) { node in for _ in 0..<count { node.raw.tick() } }
+            return ""
+        case "tick-election":
+            let id = try block.id(0)
+            let ticks = nodes[id].map { 2 * $0.config.electionTicks } ?? 0
+            try with(id) { node in for _ in 0..<ticks { node.raw.tick() } }
+            return ""
+        case "tick-heartbeat":
+            let id = try block.id(0)
+            let ticks = nodes[id]?.config.heartbeatTicks ?? 1
+            try with(id) { node in for _ in 0..<ticks { node.raw.tick() } }
+            return ""
+        case "process-ready": return try processReady(ids(block))
+        case "deliver-msgs": return deliver(ids(block), drop: block.bool("drop", default: false))
+        case "stabilize": return try stabilize(ids(block))
+        case "partition":
+            groups = block.positional.map { group in
+                group.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",").compactMap {
+                    UInt64($0)
+                }
+            }
+            return ""
+        case "heal":
+            groups = []
+            return ""
+        case "raft-state": return raftState()
+        case "raft-log": return try raftLog(block.id(0))
+        case "status": return try status(block.id(0))
+        case "compact": return try compact(block)
+        case "log-level":
+            verbose = block.positional.first != "none"
+            return ""
+        default:
+            throw ScenarioError("unknown command \(block.command)")
+        }
+    }
+
+    private func ids(_ block: ScenarioScript.Block) -> [UInt64] {
+        let listed = block.positional.compactMap { UInt64($0) }
+        return listed.isEmpty ? sortedIDs : listed
+    }
+
+    private func with(_ id: UInt64, _ body: (inout Node) throws -> Void) throws {
+        guard var node = nodes[id] else { throw ScenarioError("no node \(id)") }
+        try body(&node)
+        nodes[id] = node
+    }
+
+    private func addNodes(_ block: ScenarioScript.Block) throws -> String {
+        let count = try UInt64(block.positional.first.flatMap { Int($0) } ?? 1)
+        let first = UInt64(nodes.count) + 1
+        let membership = Membership(voters: block.ids("voters"), learners: block.ids("learners"))
+        for id in first..<first + count {
+            let storage = MemoryStorage(membership: membership)
+            let index = UInt64(block.int("index", default: 0))
+            if index > 0 {
+                storage.applySnapshot(
+                    Snapshot(index: index, term: 1, membership: membership, data: Array("initial".utf8)))
+            }
+            var config = RaftConfig(id: id)
+            config.preVote = block.bool("prevote", default: true)
+            config.checkQuorum = block.bool("checkquorum", default: true)
+            config.leaseReads = block.bool("lease", default: false)
+            config.forwardProposals = block.bool("forward", default: false)
+            config.inflightMessagesMax = block.int("inflight", default: 256)
+            config.appendBytesMax = block.int("appendbytes", default: 1 << 20)
+            config.snapshotChunkBytesMax = block.int("chunk", default: 1 << 20)
+            config.electionTicks = block.int("election", default: 10)
+            config.seed = UInt64(block.int("seed", default: 0))
+            nodes[id] = Node(raw: try RawNode(config: config, storage: storage), storage: storage, config: config)
+        }
+        return raftState()
+    }
+
+    private func proposeConfigChange(_ block: ScenarioScript.Block) throws -> String {
+        guard block.positional.count >= 3, let target = UInt64(block.positional[2]) else {
+            throw ScenarioError("usage: propose-conf-change ID add-learner|promote|demote|remove NODE")
+        }
+        let change: ConfigChange
+        switch block.positional[1] {
+        case "add-learner": change = .addLearner(target)
+        case "promote": change = .promote(target)
+        case "demote": change = .demote(target)
+        case "remove": change = .remove(target)
+        default: throw ScenarioError("unknown change \(block.positional[1])")
+        }
+        try with(block.id(0)) { $0.raw.proposeConfigChange(change) }
+        return ""
+    }
+
+    /// Persists, sends, applies and advances one Ready per node (the `Ready` contract order).
+    func processReady(_ ids: [UInt64]) throws -> String {
+        var lines: [String] = []
+        for id in ids {
+            guard var node = nodes[id], node.raw.hasReady else { continue }
+            let ready = node.raw.ready()
+            lines.append("> \(id) handling Ready")
+            if let soft = ready.softState { lines.append("  Lead:\(soft.leader) State:\(soft.role.rawValue)") }
+            if let snapshot = ready.snapshot {
+                node.storage.applySnapshot(snapshot)
+                lines.append("  Snapshot Index:\(snapshot.index) Term:\(snapshot.term) \(snapshot.membership)")
+            }
+            node.storage.append(ready.entries)
+            if let hard = ready.hardState {
+                node.storage.setHardState(hard)
+                lines.append("  HardState Term:\(hard.term) Vote:\(hard.vote) Commit:\(hard.commit)")
+            }
+            if !ready.entries.isEmpty {
+                lines.append("  Entries:"); lines += ready.entries.map { "  " + Self.describe($0) }
+            }
+            if !ready.messages.isEmpty { lines.append("  Messages:"); lines += ready.messages.map { "  \($0)" } }
+            for message in ready.messages { inbox[message.to, default: []].append(message) }
+            if !ready.committedEntries.isEmpty {
+                lines.append("  CommittedEntries:")
+                lines += ready.committedEntries.map { "  " + Self.describe($0) }
+                node.applied += ready.committedEntries
+            }
+            if !ready.readStates.isEmpty {
+                lines.append(
+                    "  ReadStates: "
+                        + ready.readStates.map { "\(String(decoding: $0.context, as: UTF8.self))@\($0.index)" }.joined(
+                            separator: " "))
+            }
+            for dropped in ready.droppedProposals {
+                lines.append("  DroppedProposal (\(dropped.reason), leader \(dropped.leader))")
+            }
+            for dropped in ready.droppedReads {
+                lines.append("  DroppedRead \(String(decoding: dropped, as: UTF8.self))")
+            }
+            node.raw.advance(ready)
+            nodes[id] = node
+        }
+        return verbose ? lines.joined(separator: "\n") : ""
+    }
+
+    func deliver(_ ids: [UInt64], drop: Bool) -> String {
+        var lines: [String] = []
+        for id in ids {
+            let queued = inbox[id] ?? []
+            inbox[id] = []
+            for message in queued {
+                if drop || isPartitioned(message.from, message.to) {
+                    lines.append("dropped: \(message)")
+                    continue
+                }
+                lines.append(message.description)
+                nodes[id]?.raw.step(message)
+            }
+        }
+        return verbose ? lines.joined(separator: "\n") : ""
+    }
+
+    func isPartitioned(_ a: UInt64, _ b: UInt64) -> Bool {
+        guard !groups.isEmpty else { return false }
+        let groupA = groups.firstIndex { $0.contains(a) }
+        let groupB = groups.firstIndex { $0.contains(b) }
+        return groupA != groupB
+    }
+
+    func stabilize(_ ids: [UInt64]) throws -> String {
+        var lines: [String] = []
+        for _ in 0..<(ProcessInfo.processInfo.environment["ROOST_STABILIZE_MAX"].flatMap { Int($0) } ?? 1000) {
+            let ready = try processReady(ids)
+            let delivered = deliver(ids, drop: false)
+            if ready.isEmpty && delivered.isEmpty && !ids.contains(where: { nodes[$0]?.raw.hasReady == true }) {
+                return lines.joined(separator: "\n")
+            }
+            if !ready.isEmpty { lines.append(ready) }
+            if !delivered.isEmpty { lines.append(delivered) }
+        }
+        throw ScenarioError("stabilize did not converge; last output:\n" + lines.suffix(12).joined(separator: "\n"))
+    }
+
+    func raftState() -> String {
+        sortedIDs.map { id in
+            let raw = nodes[id]!.raw
+            let kind = raw.membership.isVoter(id) ? "" : raw.membership.isLearner(id) ? " (learner)" : " (non-member)"
+            return
+                "\(id): \(raw.role.rawValue) Term:\(raw.term) Lead:\(raw.leader) Commit:\(raw.committedIndex) Applied:\(raw.appliedIndex) Last:\(raw.lastIndex)\(kind)"
+        }.joined(separator: "\n")
+    }
+
+    func raftLog(_ id: UInt64) throws -> String {
+        guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
+        let storage = node.storage
+        var lines: [String] = []
+        if storage.currentSnapshot.index > 0 {
+            lines.append(
+                "snapshot \(storage.currentSnapshot.term)/\(storage.currentSnapshot.index) \(storage.currentSnapshot.membership)"
+            )
+        }
+        if storage.lastIndex() >= storage.firstIndex() {
+            let entries = try storage.entries(storage.firstIndex(), storage.lastIndex() + 1, maxBytes: .max)
+            lines += entries.map(Self.describe)
+        }
+        return lines.isEmpty ? "log is empty" : lines.joined(separator: "\n")
+    }
+
+    func status(_ id: UInt64) throws -> String {
+        guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
+        return node.raw.replication.map { "\($0.id): \($0.state) match=\($0.match)" }.joined(separator: "\n")
+    }
+
+    func compact(_ block: ScenarioScript.Block) throws -> String {
+        let id = try block.id(0)
+        guard block.positional.count > 1, let index = UInt64(block.positional[1]), let node = nodes[id] else {
+            throw ScenarioError("usage: compact ID INDEX")
+        }
+        try node.storage.createSnapshot(
+            at: index, membership: node.raw.membership,
+            data: Array("snapshot@\(index) ".utf8) + Array(repeating: UInt8(ascii: "x"), count: 40))
+        return try raftLog(id)
+    }
+
+    static func describe(_ entry: Entry) -> String {
+        let kind =
+            entry.kind == .configChange
+            ? "EntryConfChange " + (ConfigChange(encoded: entry.data)?.description ?? "invalid")
+            : "EntryNormal \"\(String(decoding: entry.data, as: UTF8.self))\""
+        return "\(entry.term)/\(entry.index) \(kind)"
+    }
+}
