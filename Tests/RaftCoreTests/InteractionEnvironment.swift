@@ -68,6 +68,31 @@ final class InteractionEnvironment {
         case "heal":
             groups = []
             return ""
+        case "restart":
+            // Crash and restart: only what was persisted survives; messages to it are lost.
+            let id = try block.id(0)
+            guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
+            nodes[id] = Node(
+                raw: try RawNode(config: node.config, storage: node.storage), storage: node.storage, config: node.config
+            )
+            inbox[id] = []
+            return raftState()
+        case "set-log":
+            // Test setup: replace a node's persisted log with entries of the given terms.
+            let id = try block.id(0)
+            guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
+            let terms = block.ids("terms")
+            node.storage.append(terms.enumerated().map { Entry(term: $0.element, index: UInt64($0.offset + 1)) })
+            node.storage.setHardState(
+                HardState(
+                    term: UInt64(block.int("term", default: Int(terms.last ?? 0))),
+                    commit: UInt64(block.int("commit", default: 0))))
+            nodes[id] = Node(
+                raw: try RawNode(config: node.config, storage: node.storage), storage: node.storage, config: node.config
+            )
+            return try raftLog(id).components(separatedBy: "\n").map {
+                $0.split(separator: " ").first.map(String.init) ?? ""
+            }.joined(separator: " ")
         case "raft-state": return raftState()
         case "raft-log": return try raftLog(block.id(0))
         case "status": return try status(block.id(0))

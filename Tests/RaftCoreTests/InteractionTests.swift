@@ -22,10 +22,10 @@ import Testing
             text.components(separatedBy: "\n").prefix { $0.hasPrefix("#") }.map { $0 + "\n" }.joined()
             + (text.hasPrefix("#") ? "\n" : "")
         let environment = InteractionEnvironment()
-        var rendered: [(line: String, output: String)] = []
+        var rendered: [(block: ScenarioScript.Block, output: String)] = []
         for block in script.blocks {
             let output = try environment.handle(block)
-            rendered.append((block.line, output))
+            rendered.append((block, output))
             if ProcessInfo.processInfo.environment["ROOST_REWRITE_GOLDEN"] == nil {
                 #expect(
                     output.isEmpty ? block.expected == "ok" : output == block.expected,

@@ -14,16 +14,26 @@ struct ScenarioScript {
         var arguments: [String: String]
         var line: String
         var expected: String
+        /// Comment lines just above the command, kept when the file is rewritten.
+        var comments: [String] = []
     }
 
     var blocks: [Block] = []
 
     init(text: String) throws {
         var lines = text.components(separatedBy: "\n")[...]
+        var comments: [String] = []
         while let line = lines.first {
             lines.removeFirst()
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.isEmpty {
+                comments = []
+                continue
+            }
+            if trimmed.hasPrefix("#") {
+                comments.append(line)
+                continue
+            }
             guard lines.first == "----" else { throw ScenarioError("expected ---- after \(line)") }
             lines.removeFirst()
             var output: [String] = []
@@ -31,7 +41,10 @@ struct ScenarioScript {
                 output.append(next)
                 lines.removeFirst()
             }
-            blocks.append(try Self.parse(command: trimmed, expected: output.joined(separator: "\n")))
+            var block = try Self.parse(command: trimmed, expected: output.joined(separator: "\n"))
+            block.comments = comments
+            comments = []
+            blocks.append(block)
         }
     }
 
@@ -51,8 +64,12 @@ struct ScenarioScript {
     }
 
     /// The file with `actual` outputs in place of the expected ones.
-    static func render(_ blocks: [(line: String, output: String)], header: String) -> String {
-        header + blocks.map { "\($0.line)\n----\n\($0.output.isEmpty ? "ok" : $0.output)\n" }.joined(separator: "\n")
+    static func render(_ blocks: [(block: Block, output: String)], header: String) -> String {
+        header
+            + blocks.map { item in
+                item.block.comments.map { $0 + "\n" }.joined()
+                    + "\(item.block.line)\n----\n\(item.output.isEmpty ? "ok" : item.output)\n"
+            }.joined(separator: "\n")
     }
 }
 
