@@ -41,6 +41,11 @@ public actor SingleMemberNode: StatePath {
 
     private let log: DurableLog
     private let state: StateMachine
+    /// The actor runs on its own thread: flushes block in fsync without starving the
+    /// cooperative pool.
+    private nonisolated let executor: DedicatedThreadExecutor
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let options: Options
     private let logger: Logger
     private var pending: [Pending] = []
@@ -66,11 +71,26 @@ public actor SingleMemberNode: StatePath {
         logger: Logger = Logger(label: "roost.node")
     ) throws(RoostError) {
         try options.validate()
+        executor = DedicatedThreadExecutor(name: "roost.node")
         self.options = options
         self.logger = logger
         self.state = state
-        log = try DurableLog(directory: logDirectory, files: files, options: options.log)
-        try Self.replay(log: log, state: state, batchMax: options.replayBatchMax)
+        do {
+            log = try DurableLog(directory: logDirectory, files: files, options: options.log)
+            try Self.replay(log: log, state: state, batchMax: options.replayBatchMax)
+        } catch {
+            executor.shutdown()
+            throw error
+        }
+    }
+
+    deinit { executor.shutdown() }
+
+    /// Closes the log and the database. Later proposals fail with `unavailable`.
+    public func close() {
+        if failure == nil { failure = RoostError(.unavailable, "The node is closed") }
+        log.close()
+        state.close()
     }
 
     public func propose(_ command: Command) async throws(RoostError) -> CommandResult {
@@ -130,7 +150,7 @@ public actor SingleMemberNode: StatePath {
                 fail(error, batch: batch, message: "Writing the log failed; the change may or may not be saved")
                 return
             }
-            let results: [CommandResult]
+            let results: [ApplyOutcome]
             do {
                 results = try state.apply(zip(entries, batch).map { ($0.index, $1.command) })
             } catch {
@@ -138,8 +158,12 @@ public actor SingleMemberNode: StatePath {
                 return
             }
             for (offset, item) in batch.enumerated() {
-                observer?(CommittedEntry(index: entries[offset].index, command: item.command, result: results[offset]))
-                item.continuation.resume(returning: .success(results[offset]))
+                let outcome = results[offset]
+                observer?(
+                    CommittedEntry(
+                        index: entries[offset].index, command: item.command, result: outcome.result,
+                        isDuplicate: outcome.isDuplicate))
+                item.continuation.resume(returning: .success(outcome.result))
             }
             appliedSinceCompaction += UInt64(batch.count)
             compactIfDue()

@@ -32,10 +32,13 @@ public struct CommittedEntry: Sendable {
     public var index: UInt64
     public var command: Command
     public var result: CommandResult
+    /// A retried request id: the first result is returned, nothing changed, no events follow.
+    public var isDuplicate: Bool
 
-    public init(index: UInt64, command: Command, result: CommandResult) {
+    public init(index: UInt64, command: Command, result: CommandResult, isDuplicate: Bool = false) {
         self.index = index
         self.command = command
         self.result = result
+        self.isDuplicate = isDuplicate
     }
 }

@@ -42,7 +42,7 @@ public final class RoostDaemon: Sendable {
         try directory.prepare()
         lockFD = try Self.lock(directory.root + "/roostd.lock")
         local = try LocalDatabase(path: directory.localDatabasePath)
-        memberName = try local.claimMemberName(config.memberName)
+        memberName = try local.claimMemberName(config.memberName, explicit: config.memberNameIsExplicit)
         let state = try StateMachine(
             path: directory.clusterDatabasePath, requestsRetainedMax: UInt64(config.limits.requestsRetainedMax))
         var options = SingleMemberNode.Options()
@@ -70,7 +70,7 @@ public final class RoostDaemon: Sendable {
             proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events,
             local: local,
             environment: HostInfo.environment(memberName: memberName, version: Self.version),
-            operationWaitMax: config.timeouts.operationWaitMaxSeconds)
+            operationWaitMax: config.timeouts.operationWaitMaxSeconds, serverConfigGate: AsyncGate())
         var router = Router()
         ServerHandlers.register(&router, context)
         ProfileHandlers.register(&router, context)
@@ -82,11 +82,12 @@ public final class RoostDaemon: Sendable {
     /// Converges local side effects, then serves until SIGTERM/SIGINT or task cancellation.
     /// `onReady` runs once the socket accepts connections.
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
-        try await reconciler.converge()
+        // A failing first pass must not keep the API down: it is logged and retried.
+        await reconciler.kick()
         let events = self.events
         let reconciler = self.reconciler
         await node.setCommitObserver { entry in
-            guard case .applied(let change) = entry.result else { return }
+            guard !entry.isDuplicate, case .applied(let change) = entry.result else { return }
             for record in change.lifecycle {
                 let context = record.context.isEmpty ? nil : record.context.mapValues { JSONValue.string($0) }
                 events.publishLifecycle(

@@ -54,12 +54,14 @@ struct Raft {
         membership = storedMembership
         random = SplitMix64(seed: config.seed ^ (config.id &* 0x9E37_79B9_7F4A_7C15))
         if !hardState.isEmpty {
+            // A snapshot holds only committed state, so its index is committed even when the hard
+            // state written after it did not survive a crash.
             precondition(
-                hardState.commit >= log.committed && hardState.commit <= log.lastIndex,
-                "hard state commit \(hardState.commit) outside the log [\(log.committed), \(log.lastIndex)]")
+                hardState.commit <= log.lastIndex,
+                "hard state commit \(hardState.commit) beyond the last index \(log.lastIndex)")
             term = hardState.term
             vote = hardState.vote
-            log.committed = hardState.commit
+            log.committed = max(hardState.commit, log.committed)
         }
         resetProgress()
         becomeFollower(term: term, leader: noNode)
@@ -151,7 +153,11 @@ struct Raft {
         // including the empty entry below, is applied (this closes the single-server
         // membership-change bug found by Ongaro).
         pendingConfigIndex = log.lastIndex
-        appendEntries([Entry(term: term, index: 0)], counted: false)
+        // The empty entry of the new term lets earlier entries commit (Raft §5.4.2, §8). The
+        // injected Figure 8 bug omits it too, as the paper's unsafe variant would.
+        if !bugs.contains(.commitPreviousTermByCounting) {
+            appendEntries([Entry(term: term, index: 0)], counted: false)
+        }
     }
 
     // MARK: Time

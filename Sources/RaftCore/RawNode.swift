@@ -56,6 +56,12 @@ public struct RawNode {
         return raft.progress.keys.sorted().map { ($0, raft.progress[$0]!.match, raft.progress[$0]!.state.rawValue) }
     }
 
+    /// Term of the entry at `index` in this node's log (persisted or not), nil if absent or compacted.
+    public func term(at index: UInt64) -> UInt64? { try? raft.log.term(index) }
+
+    /// First index still in this node's log (entries below are in its snapshot).
+    public var firstIndex: UInt64 { raft.log.firstIndex }
+
     public mutating func tick() { raft.tick() }
 
     /// Starts an election now (tests and operators; normally elections start from ticks).

@@ -39,7 +39,10 @@ struct RoostDaemonCommand: AsyncParsableCommand {
             settings = try DaemonConfig.load(yaml: text)
         }
         if let stateDir { settings.stateDir = absolute(stateDir) }
-        if let memberName { settings.memberName = memberName }
+        if let memberName {
+            settings.memberName = memberName
+            settings.memberNameIsExplicit = true
+        }
         if let logLevel { settings.log.level = logLevel }
         guard let level = Logger.Level(rawValue: settings.log.level) else {
             throw ValidationError("Unknown log level \(settings.log.level)")

@@ -28,7 +28,7 @@ final class TemporaryStateMachine {
         let command = Command(
             requestID: id, timestamp: Timestamp(nanosecondsSinceEpoch: time), origin: "m1", action: action)
         defer { nextIndex += 1 }
-        return try machine.apply([(nextIndex, command)])[0]
+        return try machine.apply([(nextIndex, command)])[0].result
     }
 
     func profiles() throws -> [String] {
@@ -108,7 +108,8 @@ extension CommandResult {
         try sm.apply(
             .createInstance(
                 InstanceCreate(
-                    name: "c1", type: "container", put: InstancePut(profiles: ["default", "p1"]), location: "m1")))
+                    name: "c1", type: "container", put: InstancePut(profiles: ["default", "p1"]), location: "m1",
+                    uuid: UUID().uuidString.lowercased())))
         #expect(try sm.apply(.deleteProfile(name: "p1")).rejection?.message == "Profile is currently in use")
         #expect(try sm.apply(.renameProfile(from: "p1", to: "p2")).rejection == nil)
         #expect(try sm.instance("c1")?.put.profiles == ["default", "p2"])
@@ -118,13 +119,17 @@ extension CommandResult {
         let sm = try TemporaryStateMachine()
         let created = try sm.apply(
             .createInstance(
-                InstanceCreate(name: "c1", type: "container", put: InstancePut(profiles: ["default"]), location: "m1")),
+                InstanceCreate(
+                    name: "c1", type: "container", put: InstancePut(profiles: ["default"]), location: "m1",
+                    uuid: UUID().uuidString.lowercased())),
             at: 42_000_000_123)
         #expect(created.rejection == nil)
         #expect(try sm.instance("c1")?.createdAt == Timestamp(nanosecondsSinceEpoch: 42_000_000_123))
         let missing = try sm.apply(
             .createInstance(
-                InstanceCreate(name: "c2", type: "container", put: InstancePut(profiles: ["nope"]), location: "m1")))
+                InstanceCreate(
+                    name: "c2", type: "container", put: InstancePut(profiles: ["nope"]), location: "m1",
+                    uuid: UUID().uuidString.lowercased())))
         #expect(missing.rejection?.code == .notFound)
         #expect(try sm.instance("c2") == nil)
     }
@@ -133,7 +138,10 @@ extension CommandResult {
         let sm = try TemporaryStateMachine()
         for name in ["a", "b"] {
             try sm.apply(
-                .createInstance(InstanceCreate(name: name, type: "container", put: InstancePut(), location: "m1")))
+                .createInstance(
+                    InstanceCreate(
+                        name: name, type: "container", put: InstancePut(), location: "m1",
+                        uuid: UUID().uuidString.lowercased())))
         }
         let result = try sm.apply(.renameInstance(from: "a", to: "b"))
         #expect(result.rejection?.code == .conflict)
@@ -146,10 +154,13 @@ extension CommandResult {
             .createInstance(
                 InstanceCreate(
                     name: "c1", type: "container", put: InstancePut(config: ["user.a": "1", "user.b": "2"]),
-                    location: "m1")))
+                    location: "m1", uuid: UUID().uuidString.lowercased())))
         try sm.apply(
             .patchInstance(name: "c1", patch: InstancePatch(config: ["user.b": "", "user.c": "3"]), ifMatch: nil))
-        #expect(try sm.instance("c1")?.put.config == ["user.a": "1", "user.c": "3"])
+        #expect(
+            try sm.instance("c1")?.put.config.filter { !$0.key.hasPrefix("volatile.") } == [
+                "user.a": "1", "user.c": "3",
+            ])
     }
 
     @Test func appliedIndexSurvivesReopen() throws {

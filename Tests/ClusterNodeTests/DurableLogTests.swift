@@ -35,21 +35,24 @@ enum LogFixture {
     @Test func recordRoundTripsAndDocumentsItsLayout() throws {
         let entry = LogEntry(index: 0x0102, term: 7, payload: [0xAA, 0xBB, 0xCC])
         var bytes: [UInt8] = []
-        LogRecord.encode(entry, into: &bytes)
-        #expect(bytes.count == 28 + 3)
-        #expect(Array(bytes[0..<4]) == Array("RLOG".utf8))
+        LogRecord.encode(entry, syncedEnd: 0x0304, into: &bytes)
+        #expect(bytes.count == 36 + 3)
+        #expect(Array(bytes[0..<4]) == Array("RLG2".utf8))
         #expect(Array(bytes[4..<8]) == [3, 0, 0, 0])
         #expect(Array(bytes[8..<16]) == [0x02, 0x01, 0, 0, 0, 0, 0, 0])
         #expect(Array(bytes[16..<24]) == [7, 0, 0, 0, 0, 0, 0, 0])
-        #expect(Array(bytes[28...]) == [0xAA, 0xBB, 0xCC])
+        #expect(Array(bytes[24..<32]) == [0x04, 0x03, 0, 0, 0, 0, 0, 0])
+        let crc = CRC32C.checksum(Array(bytes[4..<32]) + [0xAA, 0xBB, 0xCC])
+        #expect(Array(bytes[32..<36]) == (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+        #expect(Array(bytes[36...]) == [0xAA, 0xBB, 0xCC])
         let decoded = bytes.withUnsafeBytes { LogRecord.decode($0, at: 0) }
-        #expect(decoded == .valid(entry, size: 31))
+        #expect(decoded == .valid(entry, size: 39, syncedEnd: 0x0304))
     }
 
     @Test func damagedRecordsAreReportedNotReturned() {
         var bytes: [UInt8] = []
-        LogRecord.encode(LogFixture.entry(1), into: &bytes)
-        for position in [4, 9, 17, 25, 30] {
+        LogRecord.encode(LogFixture.entry(1), syncedEnd: 0, into: &bytes)
+        for position in [4, 9, 17, 25, 33, 40] {
             var damaged = bytes
             damaged[position] ^= 0x01
             let decoded = damaged.withUnsafeBytes { LogRecord.decode($0, at: 0) }
@@ -123,29 +126,29 @@ enum LogFixture {
     }
 
     @Test func rollsOverAcrossSegments() throws {
-        // 28-byte header + 50-byte payload = 78 bytes: three records per 256-byte segment.
+        // 36-byte header + 42-byte payload = 78 bytes: three records per 256-byte segment.
         let options = DurableLog.Options(segmentMaxBytes: 256, entryMaxBytes: 64)
         let log = try open(options)
-        try log.append(LogFixture.entries(1...5, size: 50))
-        try log.append(LogFixture.entries(6...10, size: 50))
+        try log.append(LogFixture.entries(1...5, size: 42))
+        try log.append(LogFixture.entries(6...10, size: 42))
         try log.sync()
         let names = try LogFixture.segmentNames(files)
         #expect(names.map { SegmentName.parse($0) } == [1, 4, 7, 10])
         for name in names {
             #expect(try files.readFile(LogFixture.directory + "/" + name).count <= 256)
         }
-        #expect(try LogFixture.all(log) == LogFixture.entries(1...10, size: 50))
+        #expect(try LogFixture.all(log) == LogFixture.entries(1...10, size: 42))
         let reopened = try open(options)
         #expect(reopened.lastIndex == 10)
-        #expect(try LogFixture.all(reopened) == LogFixture.entries(1...10, size: 50))
+        #expect(try LogFixture.all(reopened) == LogFixture.entries(1...10, size: 42))
     }
 
     @Test func entriesRespectsMaxBytesButReturnsAtLeastOne() throws {
         let log = try open(.init(segmentMaxBytes: 512, entryMaxBytes: 256))
-        try log.append(LogFixture.entries(1...10, size: 100))
+        try log.append(LogFixture.entries(1...10, size: 92))
         #expect(try log.entries(from: 1, through: 10, maxBytes: 250).map(\.index) == [1, 2])
         #expect(try log.entries(from: 3, through: 10, maxBytes: 0).map(\.index) == [3])
-        #expect(try log.entries(from: 3, through: 10, maxBytes: 99).map(\.index) == [3])
+        #expect(try log.entries(from: 3, through: 10, maxBytes: 91).map(\.index) == [3])
         // Crosses segment boundaries (four 128-byte records per 512-byte segment).
         #expect(try log.entries(from: 3, through: 9, maxBytes: 500).map(\.index) == [3, 4, 5, 6, 7])
         #expect(try log.entries(from: 3, through: 9, maxBytes: .max).map(\.index) == Array(3...9))
@@ -156,7 +159,7 @@ enum LogFixture {
     @Test func compactDropsWholeSegmentsButKeepsTheActiveOne() throws {
         let options = DurableLog.Options(segmentMaxBytes: 256, entryMaxBytes: 64)
         let log = try open(options)
-        try log.append(LogFixture.entries(1...10, size: 50))  // segments 1, 4, 7, 10
+        try log.append(LogFixture.entries(1...10, size: 42))  // segments 1, 4, 7, 10
         try log.compact(through: 0)
         #expect(log.firstIndex == 1)
         try log.compact(through: 5)  // only segment 1-3 lies wholly at or below 5
@@ -167,37 +170,37 @@ enum LogFixture {
         #expect(log.firstIndex == 10)
         #expect(log.lastIndex == 10)
         #expect(try LogFixture.segmentNames(files) == [SegmentName.make(firstIndex: 10)])
-        try log.append(LogFixture.entries(11...12, size: 50))
+        try log.append(LogFixture.entries(11...12, size: 42))
         try log.sync()
         let reopened = try open(options)
-        #expect(try LogFixture.all(reopened) == LogFixture.entries(10...12, size: 50))
+        #expect(try LogFixture.all(reopened) == LogFixture.entries(10...12, size: 42))
     }
 
     @Test func truncateSuffixRemovesLaterEntriesDurably() throws {
         let options = DurableLog.Options(segmentMaxBytes: 256, entryMaxBytes: 64)
         let log = try open(options)
-        try log.append(LogFixture.entries(1...10, size: 50))
+        try log.append(LogFixture.entries(1...10, size: 42))
         try log.truncateSuffix(after: 8)  // inside segment 7-9, removes segment 10
         #expect(log.lastIndex == 8)
         #expect(try LogFixture.segmentNames(files).map { SegmentName.parse($0) } == [1, 4, 7])
-        try log.append(LogFixture.entries(9...9, term: 2, size: 50))
+        try log.append(LogFixture.entries(9...9, term: 2, size: 42))
         try log.truncateSuffix(after: 3)  // exactly the end of segment 1-3
         #expect(log.lastIndex == 3)
         #expect(try LogFixture.segmentNames(files).map { SegmentName.parse($0) } == [1])
         try log.truncateSuffix(after: 3)  // no-op
         #expect(throws: RoostError.self) { try log.append([LogFixture.entry(5)]) }
-        try log.append(LogFixture.entries(4...5, term: 3, size: 50))
+        try log.append(LogFixture.entries(4...5, term: 3, size: 42))
         var crashRNG = DeterministicRNG(seed: 1)
         files.crash(using: &crashRNG)  // truncation was durable; 4...5 were never synced
         let reopened = try open(options)
-        #expect(Array(try LogFixture.all(reopened).prefix(3)) == LogFixture.entries(1...3, size: 50))
+        #expect(Array(try LogFixture.all(reopened).prefix(3)) == LogFixture.entries(1...3, size: 42))
         #expect(reopened.lastIndex <= 5)
     }
 
     @Test func truncateSuffixCanEmptyTheLogButKeepsItsPosition() throws {
         let options = DurableLog.Options(segmentMaxBytes: 256, entryMaxBytes: 64)
         let log = try open(options)
-        try log.append(LogFixture.entries(1...10, size: 50))
+        try log.append(LogFixture.entries(1...10, size: 42))
         try log.compact(through: 6)
         #expect(log.firstIndex == 7)
         #expect(throws: RoostError.self) { try log.truncateSuffix(after: 5) }

@@ -51,7 +51,9 @@ final class DurabilityMember: @unchecked Sendable {
             rng.chance(0.5)
             ? .createProfile(ProfilesPost(name: "p\(index)", put: ProfilePut(config: ["user.n": String(index)])))
             : .createInstance(
-                InstanceCreate(name: name, type: "container", put: InstancePut(profiles: ["default"]), location: "m1"))
+                InstanceCreate(
+                    name: name, type: "container", put: InstancePut(profiles: ["default"]), location: "m1",
+                    uuid: UUID().uuidString.lowercased()))
         return Command(timestamp: Timestamp(nanosecondsSinceEpoch: Int64(index)), origin: "m1", action: action)
     }
 
@@ -97,16 +99,19 @@ final class DurabilityMember: @unchecked Sendable {
                     if error.code == .outcomeUnknown { unknown.append(command) }
                 }
             }
+            await node.close()
             try member.powerLoss(&rng)
-            _ = try SingleMemberNode(
+            let recovered = try SingleMemberNode(
                 logDirectory: "/log", state: StateMachine(path: member.dbPath), files: member.files)
             let state = try StateMachine(path: member.dbPath)
+            defer { state.close() }
             for command in acknowledged {
                 #expect(
                     try Self.isPresent(command, in: state),
                     "seed \(seed) cycle \(cycle): acknowledged \(command.action) lost")
             }
             for command in unknown { _ = try Self.isPresent(command, in: state) }
+            await recovered.close()
         }
     }
 
@@ -119,6 +124,7 @@ final class DurabilityMember: @unchecked Sendable {
         let firstRetained = await node.logFirstIndex
         #expect(applied == 40)
         #expect(firstRetained > 1, "the log was compacted below the applied index")
+        await node.close()
         member.files.restart()
         node = try member.open(compactEvery: 5)
         #expect(await node.appliedIndex == 40)

@@ -50,7 +50,7 @@ import Testing
             let directory = root + "/log"
             let options = DurableLog.Options(segmentMaxBytes: 4096, entryMaxBytes: 1024)
             let log = try DurableLog(directory: directory, files: files, options: options)
-            let written = LogFixture.entries(1...100, term: 5, size: 200)
+            let written = LogFixture.entries(1...100, term: 5, size: 192)
             try log.append(written)
             try log.sync()
             log.close()
@@ -71,7 +71,7 @@ import Testing
         try withTemporaryDirectory { root in
             let directory = root + "/log"
             let log = try DurableLog(directory: directory, files: files)
-            try log.append(LogFixture.entries(1...10, size: 100))
+            try log.append(LogFixture.entries(1...10, size: 92))  // 128-byte records
             try log.sync()
             log.close()
             let segment = directory + "/" + SegmentName.make(firstIndex: 1)
@@ -79,14 +79,35 @@ import Testing
             let reopened = try DurableLog(directory: directory, files: files)
             #expect(reopened.lastIndex == 9)
             #expect(reopened.recovery.truncatedBytes == 128 - 7)
-            try reopened.append([LogFixture.entry(10, term: 2, size: 100)])
+            try reopened.append([LogFixture.entry(10, term: 2, size: 92)])
             try reopened.sync()
             reopened.close()
             let third = try DurableLog(directory: directory, files: files)
             #expect(
-                try LogFixture.all(third) == LogFixture.entries(1...9, size: 100) + [
-                    LogFixture.entry(10, term: 2, size: 100)
+                try LogFixture.all(third) == LogFixture.entries(1...9, size: 92) + [
+                    LogFixture.entry(10, term: 2, size: 92)
                 ])
+        }
+    }
+
+    /// A power loss wrote the unsynced entries 4...12 back out of order: a zeroed middle page,
+    /// later pages intact. Nothing unsynced was acknowledged, so the log cuts at the damage.
+    @Test func tornMiddlePageOnDiskIsCut() throws {
+        try withTemporaryDirectory { root in
+            let directory = root + "/log"
+            let log = try DurableLog(directory: directory, files: files)
+            try log.append(LogFixture.entries(1...3, size: 92))  // 128-byte records
+            try log.sync()
+            try log.append(LogFixture.entries(4...12, size: 92))
+            log.close()
+            let segment = directory + "/" + SegmentName.make(firstIndex: 1)
+            #expect(overwrite(segment, at: 512, with: [UInt8](repeating: 0, count: 512)) == 512)  // entries 5...8
+            let reopened = try DurableLog(directory: directory, files: files)
+            #expect(reopened.lastIndex == 4)
+            #expect(reopened.recovery.truncatedOffset == 512)
+            #expect(reopened.recovery.truncatedBytes == 12 * 128 - 512)
+            #expect(try files.readFile(segment).count == 512)
+            #expect(try LogFixture.all(reopened) == LogFixture.entries(1...4, size: 92))
         }
     }
 
@@ -94,7 +115,9 @@ import Testing
         try withTemporaryDirectory { root in
             let directory = root + "/log"
             let log = try DurableLog(directory: directory, files: files)
-            try log.append(LogFixture.entries(1...10, size: 100))
+            try log.append(LogFixture.entries(1...5, size: 92))  // 128-byte records
+            try log.sync()
+            try log.append(LogFixture.entries(6...10, size: 92))  // these records vouch for 1...5
             try log.sync()
             log.close()
             let segment = directory + "/" + SegmentName.make(firstIndex: 1)
@@ -147,8 +170,11 @@ private func truncateFile(_ path: String, toSize size: Int) -> Int32 {
 }
 
 private func overwriteByte(_ path: String, at offset: Int) -> Int {
+    overwrite(path, at: offset, with: [0x5A])
+}
+
+private func overwrite(_ path: String, at offset: Int, with bytes: [UInt8]) -> Int {
     let fd = open(path, O_WRONLY)
     defer { _ = close(fd) }
-    var byte: UInt8 = 0x5A
-    return pwrite(fd, &byte, 1, off_t(offset))
+    return bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
 }

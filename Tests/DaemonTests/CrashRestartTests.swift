@@ -20,7 +20,8 @@ import Testing
         /// Waits until the socket answers `GET /1.0`.
         func waitReady() async throws {
             let http = RawHTTP(socketPath: stateDir + "/unix.socket")
-            for _ in 0..<200 {
+            // Generous: a debug build on two busy cores.
+            for _ in 0..<800 {
                 if let response = try? await http.request("GET", "/1.0"), response.status == 200 { return }
                 try await Task.sleep(for: .milliseconds(25))
             }

@@ -13,7 +13,8 @@ import Testing
 
     @Test func lifecycleEventFollowsCommit() async throws {
         try await TestDaemon.with { daemon in
-            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            let socket = try await RawWebSocket.connect(
+                socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
             #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"web"}"#).status == 201)
             let event = try await Self.nextEvent(socket)
             #expect(event.type == .lifecycle)
@@ -26,7 +27,8 @@ import Testing
 
     @Test func operationEventsTrackAnAsyncRequest() async throws {
         try await TestDaemon.with { daemon in
-            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=operation")
+            let socket = try await RawWebSocket.connect(
+                socketPath: daemon.socketPath, path: "/1.0/events?type=operation")
             let create = try await daemon.http.text(
                 "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#)
             #expect(create.status == 202)
@@ -43,7 +45,8 @@ import Testing
 
     @Test func typeFilterExcludesOtherKinds() async throws {
         try await TestDaemon.with { daemon in
-            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            let socket = try await RawWebSocket.connect(
+                socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
             _ = try await daemon.wait(
                 try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
             let event = try await Self.nextEvent(socket)
@@ -54,8 +57,8 @@ import Testing
 
     @Test func unknownEventTypeIsRefused() async throws {
         try await TestDaemon.with { daemon in
-            #expect(throws: (any Error).self) {
-                _ = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=bogus")
+            await #expect(throws: (any Error).self) {
+                _ = try await RawWebSocket.connect(socketPath: daemon.socketPath, path: "/1.0/events?type=bogus")
             }
         }
     }
@@ -64,7 +67,7 @@ import Testing
 @Suite(.serialized) struct LoggingEventsTests {
     @Test func daemonLogRecordsReachLoggingListeners() async throws {
         try await TestDaemon.with { daemon in
-            let socket = try RawWebSocket(socketPath: daemon.socketPath, path: "/1.0/events?type=logging")
+            let socket = try await RawWebSocket.connect(socketPath: daemon.socketPath, path: "/1.0/events?type=logging")
             daemon.daemon.logger.warning("test message from the suite")
             let event = try await EventsTests.nextEvent(socket)
             #expect(event.type == .logging)

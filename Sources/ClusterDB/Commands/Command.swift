@@ -70,6 +70,15 @@ public struct Command: Codable, Sendable, Hashable {
         return command
     }
 
+    /// A digest of the action, stored with the request id: a retry must be the same request.
+    public func actionHash() throws(RoostError) -> String {
+        do {
+            return SHA256.hex(Array(try Self.encoder.encode(action)))
+        } catch {
+            throw RoostError.internalError("Failed to encode command", cause: "\(error)")
+        }
+    }
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -84,12 +93,29 @@ public struct InstanceCreate: Codable, Sendable, Hashable {
     public var put: InstancePut
     /// Member that will hold the instance.
     public var location: String
+    /// The instance's permanent identity (also `volatile.uuid`), chosen by the proposer. Member
+    /// side effects are keyed on it, never on the name or on user-editable config.
+    public var uuid: String
 
-    public init(name: String, type: String, put: InstancePut, location: String) {
+    public init(name: String, type: String, put: InstancePut, location: String, uuid: String) {
         self.name = name
         self.type = type
         self.put = put
         self.location = location
+        self.uuid = uuid
+        self.put.config["volatile.uuid"] = uuid
+    }
+}
+
+/// One applied entry's result; `isDuplicate` when the request id was seen before (the stored
+/// result is returned and nothing changed, so no events or side effects follow).
+public struct ApplyOutcome: Sendable, Hashable {
+    public var result: CommandResult
+    public var isDuplicate: Bool
+
+    public init(result: CommandResult, isDuplicate: Bool) {
+        self.result = result
+        self.isDuplicate = isDuplicate
     }
 }
 

@@ -11,10 +11,12 @@ public enum InstanceQueries {
         public var createdAt: Timestamp
         public var lastUsedAt: Timestamp
         public var project: String
+        /// Permanent identity (see `InstanceCreate.uuid`).
+        public var uuid: String
     }
 
     static let columns =
-        "id, name, type, architecture, ephemeral, stateful, description, config, devices, location, created_at, last_used_at, project"
+        "id, name, type, architecture, ephemeral, stateful, description, config, devices, location, created_at, last_used_at, project, uuid"
 
     public static func get(_ db: SQLiteConnection, name: String, project: String = "default") throws(RoostError) -> Row?
     {
@@ -82,7 +84,8 @@ public enum InstanceQueries {
                 devices: try MapCodec.decodeDevices(statement.blob(8)), ephemeral: statement.int(4) != 0,
                 profiles: [], stateful: statement.int(5) != 0, description: statement.text(6)),
             location: statement.text(9), createdAt: Timestamp(nanosecondsSinceEpoch: statement.int(10)),
-            lastUsedAt: Timestamp(nanosecondsSinceEpoch: statement.int(11)), project: statement.text(12))
+            lastUsedAt: Timestamp(nanosecondsSinceEpoch: statement.int(11)), project: statement.text(12),
+            uuid: statement.text(13))
     }
 }
 

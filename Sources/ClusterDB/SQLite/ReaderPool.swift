@@ -16,11 +16,20 @@ public final class ReaderPool: Sendable {
         idle = Mutex([])
     }
 
-    /// Runs `body` with a connection that sees the latest committed state.
+    /// Runs `body` with a connection that sees the latest committed state, as one snapshot:
+    /// every query in `body` reads the same committed state (one read transaction).
     public func read<T>(_ body: (SQLiteConnection) throws(RoostError) -> T) throws(RoostError) -> T {
         let connection = try take()
         defer { give(connection) }
-        return try body(connection)
+        try connection.execute("BEGIN")
+        do {
+            let result = try body(connection)
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
     }
 
     private func take() throws(RoostError) -> SQLiteConnection {

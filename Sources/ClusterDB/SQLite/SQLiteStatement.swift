@@ -28,7 +28,17 @@ public final class SQLiteStatement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let number): rc = sqlite3_bind_int64(handle, index, number)
-            case .text(let text): rc = sqlite3_bind_text(handle, index, text, -1, Self.transient)
+            case .text(let text):
+                // Explicit byte length: a string with NUL bytes is stored whole, not cut at the NUL.
+                var copy = text
+                rc = copy.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, bytes.count > 0 else {
+                        return sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                    }
+                    return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), Self.transient)
+                    }
+                }
             case .blob(let bytes):
                 rc = bytes.withUnsafeBytes { raw in
                     sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient)

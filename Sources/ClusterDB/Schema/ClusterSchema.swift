@@ -56,6 +56,13 @@ public enum ClusterSchema {
                 INSERT INTO profiles (project, name, description, config, devices)
                 VALUES ('default', 'default', 'Default Roost profile', x'', x'');
                 """
-        )
+        ),
+        SchemaUpdate(
+            version: 2,
+            sql: """
+                ALTER TABLE requests ADD COLUMN action_hash TEXT NOT NULL DEFAULT '';
+                ALTER TABLE instances ADD COLUMN uuid TEXT NOT NULL DEFAULT '';
+                """
+        ),
     ]
 }

@@ -13,8 +13,8 @@ extension CommandApplier {
         for key in updated.keys.sorted() {
             try db.prepare(insert).bind(.text(key), .text(updated[key] ?? "")).run()
         }
-        return AppliedChange(
-            lifecycle: [LifecycleRecord(action: "config-updated", source: "/1.0")],
-            etag: ETag.of(serverConfig: updated))
+        // No lifecycle record here: the handler publishes `config-updated` once the
+        // member-local part of the same request is written too.
+        return AppliedChange(etag: ETag.of(serverConfig: updated))
     }
 }

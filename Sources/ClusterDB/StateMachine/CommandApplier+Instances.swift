@@ -3,6 +3,7 @@ import RoostAPI
 extension CommandApplier {
     func createInstance(_ create: InstanceCreate) throws(RoostError) -> AppliedChange {
         try Names.validateInstance(create.name)
+        guard UUIDText.isValid(create.uuid) else { throw RoostError.badRequest("Invalid instance UUID") }
         guard create.type == "container" else {
             throw RoostError.badRequest("Invalid instance type \"\(create.type)\"")
         }
@@ -14,14 +15,14 @@ extension CommandApplier {
         try db.prepare(
             """
             INSERT INTO instances (project, name, type, architecture, ephemeral, stateful, description, config, devices,
-                                   location, created_at, last_used_at)
-            VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                                   location, created_at, last_used_at, uuid)
+            VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
             """
         ).bind(
             .text(create.name), .text(create.type), .text(put.architecture), .integer(put.ephemeral ? 1 : 0),
             .integer(put.stateful ? 1 : 0), .text(put.description), .blob(MapCodec.encode(put.config)),
             .blob(MapCodec.encode(put.devices)), .text(create.location),
-            .integer(command.timestamp.nanosecondsSinceEpoch)
+            .integer(command.timestamp.nanosecondsSinceEpoch), .text(create.uuid)
         ).run()
         guard let row = try InstanceQueries.get(db, name: create.name) else {
             throw RoostError.internalError("Instance vanished after insert")
@@ -30,8 +31,7 @@ extension CommandApplier {
         return AppliedChange(
             lifecycle: [
                 LifecycleRecord(
-                    action: "instance-created", source: "/1.0/instances/\(create.name)",
-                    context: ["type": create.type, "location": create.location])
+                    action: "instance-created", source: "/1.0/instances/\(create.name)", context: ["type": create.type])
             ],
             etag: ETag.of(put), touchedInstances: [create.name])
     }
@@ -41,7 +41,14 @@ extension CommandApplier {
     ) throws(RoostError) -> AppliedChange {
         guard let row = try InstanceQueries.get(db, name: name) else { throw RoostError.notFound("Instance not found") }
         try Self.checkETag(ifMatch, current: ETag.of(row.put))
-        var put = try validated(change(row.put))
+        var changed = change(row.put)
+        // A PUT that omits volatile.* keys keeps them (clients often drop them when editing);
+        // unsetting one takes an explicit "". volatile.uuid is the instance's identity: fixed.
+        for (key, value) in row.put.config where key.hasPrefix("volatile.") && changed.config[key] == nil {
+            changed.config[key] = value
+        }
+        changed.config["volatile.uuid"] = row.put.config["volatile.uuid"]
+        var put = try validated(changed)
         if put.architecture.isEmpty { put.architecture = row.put.architecture }
         let profileIDs = try resolveProfiles(put.profiles)
         try db.prepare(
@@ -88,7 +95,8 @@ extension CommandApplier {
         var put = put
         put.config = Self.dropEmpty(put.config)
         try ConfigKeys.validate(put.config, scope: .instance)
-        try Self.validateDevices(put.devices)
+        try Self.validateDevices(put.devices, forProfile: false)
+        try Architectures.validate(put.architecture)
         var seen: Set<String> = []
         for profile in put.profiles where !seen.insert(profile).inserted {
             throw RoostError.badRequest("Duplicate profile \"\(profile)\"")

@@ -4,7 +4,7 @@ extension CommandApplier {
     func createProfile(_ post: ProfilesPost) throws(RoostError) -> AppliedChange {
         try Names.validateProfile(post.name)
         try ConfigKeys.validate(post.put.config, scope: .profile)
-        try Self.validateDevices(post.put.devices)
+        try Self.validateDevices(post.put.devices, forProfile: true)
         guard try ProfileQueries.get(db, name: post.name) == nil else {
             throw RoostError.conflict("Profile \"\(post.name)\" already exists")
         }
@@ -31,7 +31,7 @@ extension CommandApplier {
         var put = change(row.put)
         put.config = Self.dropEmpty(put.config)
         try ConfigKeys.validate(put.config, scope: .profile)
-        try Self.validateDevices(put.devices)
+        try Self.validateDevices(put.devices, forProfile: true)
         try db.prepare("UPDATE profiles SET description = ?, config = ?, devices = ? WHERE id = ?")
             .bind(
                 .text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)),
@@ -54,10 +54,14 @@ extension CommandApplier {
             throw RoostError.conflict("Name \"\(to)\" already in use")
         }
         try db.prepare("UPDATE profiles SET name = ? WHERE id = ?").bind(.text(to), .integer(row.id)).run()
+        let users = try ProfileQueries.usedBy(db, profileID: row.id).map {
+            String($0.dropFirst("/1.0/instances/".count))
+        }
         return AppliedChange(
             lifecycle: [
                 LifecycleRecord(action: "profile-renamed", source: "/1.0/profiles/\(to)", context: ["old_name": from])
-            ])
+            ],
+            touchedInstances: users)
     }
 
     func deleteProfile(_ name: String) throws(RoostError) -> AppliedChange {

@@ -46,12 +46,25 @@ struct CommandApplier {
         guard ifMatch == current else { throw RoostError(.preconditionFailed, "ETag doesn't match") }
     }
 
-    static func validateDevices(_ devices: DeviceMap) throws(RoostError) {
-        for (name, device) in devices {
-            try Names.validateDevice(name)
-            guard let type = device["type"], !type.isEmpty else {
-                throw RoostError.badRequest("Device \"\(name)\": Missing device type")
+    static func validateDevices(_ devices: DeviceMap, forProfile: Bool) throws(RoostError) {
+        try Devices.validate(devices, forProfile: forProfile)
+    }
+}
+
+/// Canonical UUID text (8-4-4-4-12 hex digits), checked without Foundation's parser so apply stays
+/// independent of platform libraries.
+enum UUIDText {
+    static func isValid(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (offset, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(offset) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                let lower = byte | 0x20
+                guard (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66) else { return false }
             }
         }
+        return true
     }
 }

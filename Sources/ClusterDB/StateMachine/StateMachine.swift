@@ -30,23 +30,27 @@ public final class StateMachine {
     }
 
     /// Applies committed entries in order inside one transaction, one savepoint per command, so a
-    /// rejected command leaves no trace but its remembered result.
-    public func apply(_ entries: [(index: UInt64, command: Command)]) throws(RoostError) -> [CommandResult] {
+    /// rejected command leaves no trace but its remembered result. `appliedIndex` moves only
+    /// once the transaction has committed.
+    public func apply(_ entries: [(index: UInt64, command: Command)]) throws(RoostError) -> [ApplyOutcome] {
         guard !entries.isEmpty else { return [] }
-        return try db.transaction { () throws(RoostError) in
-            var results: [CommandResult] = []
-            results.reserveCapacity(entries.count)
+        let start = appliedIndex
+        let outcomes = try db.transaction { () throws(RoostError) -> [ApplyOutcome] in
+            var outcomes: [ApplyOutcome] = []
+            outcomes.reserveCapacity(entries.count)
+            var index = start
             for entry in entries {
-                precondition(
-                    entry.index == appliedIndex + 1, "apply out of order: \(entry.index) after \(appliedIndex)")
-                results.append(try applyOne(entry.command, index: entry.index))
-                appliedIndex = entry.index
+                precondition(entry.index == index + 1, "apply out of order: \(entry.index) after \(index)")
+                outcomes.append(try applyOne(entry.command, index: entry.index))
+                index = entry.index
             }
-            try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(appliedIndex))).run()
-            let horizon = appliedIndex > requestsRetainedMax ? appliedIndex - requestsRetainedMax : 0
+            try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(index))).run()
+            let horizon = index > requestsRetainedMax ? index - requestsRetainedMax : 0
             try db.prepare("DELETE FROM requests WHERE log_index <= ?").bind(.integer(Int64(horizon))).run()
-            return results
+            return outcomes
         }
+        appliedIndex = entries[entries.count - 1].index
+        return outcomes
     }
 
     /// Makes everything applied so far durable in the database file, so the log below
@@ -67,13 +71,21 @@ public final class StateMachine {
         try body(db)
     }
 
-    private func applyOne(_ command: Command, index: UInt64) throws(RoostError) -> CommandResult {
-        let remembered = try db.prepare("SELECT result FROM requests WHERE request_id = ?")
+    private func applyOne(_ command: Command, index: UInt64) throws(RoostError) -> ApplyOutcome {
+        let actionHash = try command.actionHash()
+        let remembered = try db.prepare("SELECT result, action_hash FROM requests WHERE request_id = ?")
         try remembered.bind(.text(command.requestID.uuidString))
         if try remembered.step() {
             let bytes = remembered.blob(0)
+            let storedHash = remembered.text(1)
             remembered.reset()
-            return try Self.decodeResult(bytes)
+            guard storedHash == actionHash else {
+                // Same id, different request: a client bug. Refuse it without remembering it.
+                let error = RoostError.badRequest(
+                    "Request ID \(command.requestID.uuidString.lowercased()) was already used for a different request")
+                return ApplyOutcome(result: .rejected(error), isDuplicate: true)
+            }
+            return ApplyOutcome(result: try Self.decodeResult(bytes), isDuplicate: true)
         }
         remembered.reset()
         try db.execute("SAVEPOINT command")
@@ -87,11 +99,17 @@ public final class StateMachine {
             guard error.code != .internalError else { throw error }
             result = .rejected(error)
         }
-        try db.prepare("INSERT INTO requests (request_id, log_index, result) VALUES (?, ?, ?)")
-            .bind(.text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)))
+        try db.prepare("INSERT INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)")
+            .bind(
+                .text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)),
+                .text(actionHash)
+            )
             .run()
-        return result
+        return ApplyOutcome(result: result, isDuplicate: false)
     }
+
+    /// Closes the database connection (tests that simulate a power loss close it first).
+    public func close() { db.close() }
 
     static func encodeResult(_ result: CommandResult) throws(RoostError) -> [UInt8] {
         do {

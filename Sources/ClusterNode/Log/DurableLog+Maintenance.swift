@@ -64,6 +64,7 @@ extension DurableLog {
             activeHandle = nil
             activeUnsynced = false
             let removed = segments.removeLast()
+            activeSyncedEnd = segments[segments.count - 1].size  // sealed, so wholly durable
             try poisoning { () throws(RoostError) in
                 try files.remove(path(of: removed.name))
                 try files.syncDirectory(directory)
@@ -87,6 +88,7 @@ extension DurableLog {
         try files.truncate(handle, toSize: size)
         segments[last].offsets.removeLast(segments[last].offsets.count - kept)
         segments[last].size = size
+        activeSyncedEnd = min(activeSyncedEnd, size)
         activeUnsynced = true
     }
 
@@ -137,9 +139,9 @@ extension DurableLog {
         let decoded = bytes.withUnsafeBytes { LogRecord.decode($0, at: offset - base) }
         let expected = segment.firstIndex + UInt64(slot)
         switch decoded {
-        case .valid(let entry, _) where entry.index == expected:
+        case .valid(let entry, _, _) where entry.index == expected:
             return entry
-        case .valid(let entry, _):
+        case .valid(let entry, _, _):
             throw corrupted("unexpected index \(entry.index) (expected \(expected))", in: segment.name, at: offset)
         case .incomplete:
             throw corrupted("incomplete record", in: segment.name, at: offset)

@@ -19,6 +19,12 @@ import RoostAPI
 /// - Segments are removed one at a time with a directory fsync after each (oldest first when
 ///   compacting, newest first when truncating), so a crash part way leaves a contiguous log; and
 ///   only once the names of the segments that stay are durable, so it never leaves an empty one.
+/// - Each record carries the active segment's size at its last successful fsync (`activeSyncedEnd`,
+///   the record's *synced end*): a record that survives a crash intact proves everything before
+///   that point was durable. Recovery uses it to cut an unsynced batch that a power loss wrote back
+///   out of order (a middle page lost, a later one kept) while still refusing to start when durable
+///   data is damaged; see `SegmentScan`. Damage in a synced batch that no later surviving record
+///   vouches for cannot be told from such a torn batch, and is cut.
 /// - After any failed write or fsync the log is poisoned: every later call throws. A failed fsync
 ///   cannot be retried safely (the kernel may have dropped the dirty pages and report success next
 ///   time), and a failed write leaves a partial record; reopening the log recovers from the files.
@@ -95,6 +101,9 @@ public final class DurableLog {
     var activeHandle: FileLayerHandle?
     /// The active segment holds bytes that were not fsynced yet.
     var activeUnsynced = false
+    /// Size of the active segment at its last successful fsync (0 when it was created since): every
+    /// byte before it is durable. Written into each record appended (the record's synced end).
+    var activeSyncedEnd = 0
     /// A segment was created since the directory was last fsynced.
     var directoryUnsynced = false
     /// The first failed write or fsync; once set, every call throws.
@@ -148,7 +157,7 @@ public final class DurableLog {
                 try roll(firstIndex: entry.index)
             }
             offsets.append(segments[segments.count - 1].size + buffer.count)
-            LogRecord.encode(entry, into: &buffer)
+            LogRecord.encode(entry, syncedEnd: activeSyncedEnd, into: &buffer)
             if buffer.count >= Self.writeChunkBytes {
                 try writeToActive(&buffer, &offsets)
             }
@@ -200,6 +209,7 @@ public final class DurableLog {
         if activeUnsynced, let activeHandle {
             try poisoning { () throws(RoostError) in try files.sync(activeHandle) }
             activeUnsynced = false
+            activeSyncedEnd = segments[segments.count - 1].size
         }
         try syncDirectoryIfNeeded()
     }
@@ -223,6 +233,10 @@ public final class DurableLog {
             precondition(segment.firstIndex == previous.lastIndex + 1, "segments not contiguous")
         }
         precondition(isClosed || failure != nil || segments.isEmpty == (activeHandle == nil), "active handle mismatch")
+        if let last = segments.last, failure == nil {
+            precondition(activeSyncedEnd >= 0 && activeSyncedEnd <= last.size, "synced end beyond the active segment")
+            precondition(activeUnsynced || activeSyncedEnd == last.size, "unsynced bytes not flagged")
+        }
     }
 
     private func validate(_ entries: [LogEntry]) throws(RoostError) {
@@ -268,6 +282,7 @@ public final class DurableLog {
         let name = SegmentName.make(firstIndex: firstIndex)
         activeHandle = try files.createFile(path(of: name))
         segments.append(Segment(firstIndex: firstIndex, name: name, offsets: [], size: 0))
+        activeSyncedEnd = 0
         directoryUnsynced = true
     }
 }

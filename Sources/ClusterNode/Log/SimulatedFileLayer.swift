@@ -18,6 +18,11 @@ import Synchronization
 ///   fsync (none, all, or a uniform cut point, which tears a record anywhere), sometimes followed
 ///   by junk (zeros or random bytes) standing for sectors whose size was recorded but whose data
 ///   was not;
+/// - or, sometimes, the bytes appended since its last fsync are written back out of order: split
+///   into pages aligned to file offsets, a random page that is not the last is lost (and maybe
+///   others), while the last page and so the file's full size survive. The file then keeps a
+///   non-prefix subset of what was written — valid records after a damaged one — as a real disk
+///   may after a power loss, since the kernel writes dirty pages back in no particular order;
 /// - an unsynced truncation may be undone (the durable bytes come back);
 /// - every handle becomes invalid and injected faults are cleared.
 /// `restart()` models a process crash instead: nothing is lost, but the handles die.
@@ -40,6 +45,16 @@ public final class SimulatedFileLayer: FileLayer {
         public var junkIsZeros = 0.5
         /// Probability that a truncation not yet fsynced is undone.
         public var truncationUndone = 0.5
+        /// Probability that the bytes appended since the last fsync are written back out of order
+        /// (when they touch at least two pages): one random page other than the last is lost, each
+        /// other page but the last is lost with probability `otherPageLost`, and the last page is
+        /// kept, so the file keeps its full size. A lost page reads as zeros (`junkIsZeros`) or
+        /// random bytes. Only the unsynced bytes of a page are lost; its durable bytes stay.
+        public var unsyncedPagesOutOfOrder = 0.2
+        /// See `unsyncedPagesOutOfOrder`.
+        public var otherPageLost = 0.3
+        /// Size of a page for `unsyncedPagesOutOfOrder`; pages start at multiples of it.
+        public var pageBytes = 512
 
         public init() {}
     }
@@ -178,6 +193,12 @@ public final class SimulatedFileLayer: FileLayer {
         precondition(file.current.count >= file.durable.count, "file shrank without a truncation")
         let unsynced = file.current.count - file.durable.count
         guard unsynced > 0 else { return file.durable }
+        precondition(faults.pageBytes > 0, "pageBytes must be positive")
+        let firstPage = file.durable.count / faults.pageBytes
+        let lastPage = (file.current.count - 1) / faults.pageBytes
+        if lastPage > firstPage && rng.chance(faults.unsyncedPagesOutOfOrder) {
+            return writtenBackOutOfOrder(file, pages: firstPage..<lastPage, faults: faults, rng: &rng)
+        }
         var kept = rng.int(in: 0...unsynced)
         if rng.chance(faults.unsyncedBytesAllKept) {
             kept = unsynced
@@ -188,6 +209,23 @@ public final class SimulatedFileLayer: FileLayer {
         if kept < unsynced && rng.chance(faults.tornTailJunk) {
             let junk = rng.int(in: 1...(unsynced - kept))
             content += rng.chance(faults.junkIsZeros) ? [UInt8](repeating: 0, count: junk) : rng.bytes(junk)
+        }
+        return content
+    }
+
+    /// The current bytes with some unsynced pages among `pages` (which excludes the last page)
+    /// lost: one chosen at random, each other with probability `otherPageLost`.
+    static func writtenBackOutOfOrder(
+        _ file: File, pages: Range<Int>, faults: Faults, rng: inout DeterministicRNG
+    ) -> [UInt8] {
+        var content = file.current
+        let chosen = rng.int(in: pages.lowerBound...(pages.upperBound - 1))
+        for page in pages where page == chosen || rng.chance(faults.otherPageLost) {
+            let start = max(page * faults.pageBytes, file.durable.count)
+            let end = (page + 1) * faults.pageBytes
+            let junk =
+                rng.chance(faults.junkIsZeros) ? [UInt8](repeating: 0, count: end - start) : rng.bytes(end - start)
+            content.replaceSubrange(start..<end, with: junk)
         }
         return content
     }

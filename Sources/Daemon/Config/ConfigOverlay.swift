@@ -10,7 +10,9 @@ enum ConfigOverlay {
         for (key, value) in root {
             switch key {
             case "state_dir": config.stateDir = try string(value, path: key)
-            case "member_name": config.memberName = try string(value, path: key)
+            case "member_name":
+                config.memberName = try string(value, path: key)
+                config.memberNameIsExplicit = true
             case "limits": try overlayLimits(value, into: &config.limits)
             case "timeouts": try overlayTimeouts(value, into: &config.timeouts)
             case "log":

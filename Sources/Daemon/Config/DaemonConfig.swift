@@ -7,8 +7,11 @@ import Yams
 public struct DaemonConfig: Codable, Sendable, Hashable {
     /// Everything of this member lives here (socket, databases, log, instance files).
     public var stateDir: String = "/var/lib/roost"
-    /// This member's name (defaults to the host name).
+    /// This member's name (defaults to the host name). Recorded at first start.
     public var memberName: String = DaemonConfig.hostName()
+    /// Whether `memberName` was set explicitly (flag or file) rather than defaulted: an explicit
+    /// name that disagrees with the recorded one is refused; a changed host name is not.
+    public var memberNameIsExplicit = false
     public var limits = Limits()
     public var timeouts = Timeouts()
     public var log = LogSettings()
@@ -61,7 +64,8 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case stateDir = "state_dir", memberName = "member_name", limits, timeouts, log
+        case stateDir = "state_dir", memberName = "member_name", memberNameIsExplicit = "member_name_is_explicit"
+        case limits, timeouts, log
     }
 
     /// Decodes YAML over the defaults: absent keys keep their default; unknown keys are errors,

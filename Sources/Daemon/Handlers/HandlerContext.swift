@@ -10,4 +10,6 @@ struct HandlerContext: Sendable {
     let local: LocalDatabase
     let environment: ServerEnvironment
     let operationWaitMax: Int
+    /// Serializes server config updates (cluster part, then member-local part).
+    let serverConfigGate: AsyncGate
 }

@@ -21,8 +21,12 @@ enum InstanceHandlers {
         router.add("PATCH", "/1.0/instances/{}") { request, captures in
             let patch = try request.decode(InstancePatch.self)
             try ConfigKeys.validate(patch.config?.filter { !$0.value.isEmpty } ?? [:], scope: .instance)
-            let current = try await context.reader.instance(captures[0])
-            try checkETag(request, current.writable)
+            if let devices = patch.devices { try Devices.validate(devices, forProfile: false) }
+            if let architecture = patch.architecture { try Architectures.validate(architecture) }
+            if try await !context.isRetry(request) {
+                let current = try await context.reader.instance(captures[0])
+                try checkETag(request, current.writable)
+            }
             try await context.proposer.propose(
                 .patchInstance(name: captures[0], patch: patch, ifMatch: request.ifMatch), requestID: request.requestID)
             return try .emptySync()
@@ -32,7 +36,7 @@ enum InstanceHandlers {
         }
         router.add("DELETE", "/1.0/instances/{}") { request, captures in
             let name = captures[0]
-            _ = try await context.reader.instance(name)
+            if try await !context.isRetry(request) { _ = try await context.reader.instance(name) }
             return try await operation(context, "Deleting instance", name: name) {
                 try await context.proposer.propose(.deleteInstance(name: name), requestID: request.requestID)
             }
@@ -76,21 +80,28 @@ enum InstanceHandlers {
         default: throw RoostError(.notImplemented, "Source type \"\(post.source.type)\" is not supported yet")
         }
         try ConfigKeys.validate(post.config.filter { !$0.value.isEmpty }, scope: .instance)
+        try Devices.validate(post.devices, forProfile: false)
+        try Architectures.validate(post.architecture)
         let profiles = post.profiles ?? ["default"]
-        let known = Set(try await context.reader.profileNames())
-        for profile in profiles where !known.contains(profile) {
-            throw RoostError.badRequest("Requested profile \"\(profile)\" doesn't exist")
+        if try await !context.isRetry(request) {
+            let known = Set(try await context.reader.profileNames())
+            for profile in profiles where !known.contains(profile) {
+                throw RoostError.badRequest("Requested profile \"\(profile)\" doesn't exist")
+            }
+            if (try? await context.reader.instance(post.name)) != nil {
+                throw RoostError.conflict("Instance \"\(post.name)\" already exists")
+            }
         }
-        if (try? await context.reader.instance(post.name)) != nil {
-            throw RoostError.conflict("Instance \"\(post.name)\" already exists")
-        }
-        var config = post.config
-        if config["volatile.uuid"] == nil { config["volatile.uuid"] = UUID().uuidString.lowercased() }
+        // The instance's identity is the daemon's to choose: a client-sent volatile.uuid (say,
+        // copied from another instance) is replaced. A retry keeps the first attempt's id.
+        let uuid = (request.explicitRequestID ?? UUID()).uuidString.lowercased()
+        let config = post.config
         let put = InstancePut(
             architecture: post.architecture.isEmpty ? HostInfo.architecture : post.architecture, config: config,
             devices: post.devices, ephemeral: post.ephemeral, profiles: profiles, stateful: post.stateful,
             description: post.description)
-        let create = InstanceCreate(name: post.name, type: type, put: put, location: context.proposer.memberName)
+        let create = InstanceCreate(
+            name: post.name, type: type, put: put, location: context.proposer.memberName, uuid: uuid)
         return try await operation(context, "Creating instance", name: post.name) {
             try await context.proposer.propose(.createInstance(create), requestID: request.requestID)
         }
@@ -101,8 +112,14 @@ enum InstanceHandlers {
         config: [String: String]
     ) async throws(RoostError) -> APIResponse {
         try ConfigKeys.validate(config.filter { !$0.value.isEmpty }, scope: .instance)
-        let current = try await context.reader.instance(name)
-        try checkETag(request, current.writable)
+        if case .replaceInstance(_, let put, _) = action {
+            try Devices.validate(put.devices, forProfile: false)
+            try Architectures.validate(put.architecture)
+        }
+        if try await !context.isRetry(request) {
+            let current = try await context.reader.instance(name)
+            try checkETag(request, current.writable)
+        }
         return try await operation(context, "Updating instance", name: name) {
             try await context.proposer.propose(action, requestID: request.requestID)
         }
@@ -114,9 +131,11 @@ enum InstanceHandlers {
         let post = try request.decode(InstancePost.self)
         guard !post.migration else { throw RoostError(.notImplemented, "Instance migration is not implemented yet") }
         try Names.validateInstance(post.name)
-        _ = try await context.reader.instance(name)
-        if (try? await context.reader.instance(post.name)) != nil {
-            throw RoostError.conflict("Name \"\(post.name)\" already in use")
+        if try await !context.isRetry(request) {
+            _ = try await context.reader.instance(name)
+            if (try? await context.reader.instance(post.name)) != nil {
+                throw RoostError.conflict("Name \"\(post.name)\" already in use")
+            }
         }
         return try await operation(context, "Renaming instance", name: name) {
             try await context.proposer.propose(.renameInstance(from: name, to: post.name), requestID: request.requestID)

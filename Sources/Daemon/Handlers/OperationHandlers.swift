@@ -25,7 +25,9 @@ enum OperationHandlers {
             return try .emptySync()
         }
         router.add("GET", "/1.0/operations/{}/wait") { request, captures in
-            let requested = Int(request.query["timeout"] ?? "-1") ?? -1
+            guard let requested = Int(request.query["timeout"] ?? "-1") else {
+                throw RoostError.badRequest("Invalid timeout \"\(request.query["timeout"] ?? "")\"")
+            }
             let seconds = requested < 0 ? context.operationWaitMax : min(requested, context.operationWaitMax)
             guard let operation = await context.operations.wait(captures[0], timeout: Duration.seconds(seconds)) else {
                 throw RoostError.notFound("Operation not found")

@@ -9,6 +9,7 @@ enum ProfileHandlers {
             let post = try request.decode(ProfilesPost.self)
             try Names.validateProfile(post.name)
             try ConfigKeys.validate(post.put.config, scope: .profile)
+            try Devices.validate(post.put.devices, forProfile: true)
             try await context.proposer.propose(.createProfile(post), requestID: request.requestID)
             return try .created(location: "/1.0/profiles/\(post.name)")
         }
@@ -19,6 +20,7 @@ enum ProfileHandlers {
         router.add("PUT", "/1.0/profiles/{}") { request, captures in
             let put = try request.decode(ProfilePut.self)
             try ConfigKeys.validate(put.config, scope: .profile)
+            try Devices.validate(put.devices, forProfile: true)
             try await context.proposer.propose(
                 .replaceProfile(name: captures[0], put: put, ifMatch: request.ifMatch), requestID: request.requestID)
             return try .emptySync()
@@ -26,6 +28,7 @@ enum ProfileHandlers {
         router.add("PATCH", "/1.0/profiles/{}") { request, captures in
             let patch = try request.decode(ProfilePatch.self)
             try ConfigKeys.validate(patch.config ?? [:], scope: .profile)
+            if let devices = patch.devices { try Devices.validate(devices, forProfile: true) }
             try await context.proposer.propose(
                 .patchProfile(name: captures[0], patch: patch, ifMatch: request.ifMatch), requestID: request.requestID)
             return try .emptySync()

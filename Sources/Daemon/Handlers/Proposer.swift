@@ -20,8 +20,19 @@ struct Proposer: Sendable {
 }
 
 extension APIRequest {
-    /// A client-chosen request id (`X-Roost-Request-Id`) makes a retried write idempotent.
-    var requestID: UUID {
-        headers["x-roost-request-id"].flatMap(UUID.init(uuidString:)) ?? UUID()
+    /// A client-chosen request id (`X-Roost-Request-Id`) makes a retried write idempotent; without
+    /// one every request is new.
+    var requestID: UUID { explicitRequestID ?? UUID() }
+
+    var explicitRequestID: UUID? { headers["x-roost-request-id"].flatMap(UUID.init(uuidString:)) }
+}
+
+extension HandlerContext {
+    /// Whether this request retries one already applied. Then the handler skips its pre-checks
+    /// (they would judge the state the first attempt created) and proposes again, and apply
+    /// answers with the first result.
+    func isRetry(_ request: APIRequest) async throws(RoostError) -> Bool {
+        guard let id = request.explicitRequestID else { return false }
+        return try await reader.isRemembered(id)
     }
 }

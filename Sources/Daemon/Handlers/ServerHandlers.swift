@@ -20,37 +20,33 @@ enum ServerHandlers {
         return try .sync(server, etag: ETag.of(serverConfig: config))
     }
 
-    /// Validates everything first; member-local keys go to the local database, the rest through
-    /// the state path with the cluster part's ETag compared inside apply.
+    /// Validates everything first, then, under one gate (so concurrent updates of the
+    /// member-local part cannot interleave): compares `If-Match` with the combined config,
+    /// proposes the cluster part with its own ETag compared again inside apply, writes the
+    /// member-local part, and only then publishes `config-updated`.
     static func update(
         _ context: HandlerContext, _ request: APIRequest, config: [String: String], merge: Bool
-    ) async throws(RoostError) -> APIResponse {
+    ) async throws -> APIResponse {
         try ConfigKeys.validate(config.filter { !$0.value.isEmpty }, scope: .server)
-        let current = try await context.reader.serverConfig()
-        if let ifMatch = request.ifMatch, ifMatch != ETag.of(serverConfig: current) {
-            throw RoostError(.preconditionFailed, "ETag doesn't match")
+        let retry = try await context.isRetry(request)
+        try await context.serverConfigGate.withGate {
+            let cluster = try await context.reader.clusterConfig()
+            let local = try context.local.localConfig()
+            let combined = cluster.merging(local) { _, localValue in localValue }
+            if !retry, let ifMatch = request.ifMatch, ifMatch != "*", ifMatch != ETag.of(serverConfig: combined) {
+                throw RoostError(.preconditionFailed, "ETag doesn't match")
+            }
+            let (clusterPart, localPart) = ServerConfigScope.split(config)
+            let expected = retry ? nil : ETag.of(serverConfig: cluster)
+            let action: ClusterDBAction =
+                merge
+                ? .patchServerConfig(config: clusterPart, ifMatch: expected)
+                : .replaceServerConfig(config: clusterPart, ifMatch: expected)
+            try await context.proposer.propose(action, requestID: request.requestID)
+            try context.local.replaceLocalConfig(merge ? local.merging(localPart) { _, new in new } : localPart)
         }
-        let (cluster, local) = ServerConfigScope.split(config)
-        let action: ClusterActionBuilder.ServerAction = merge ? .patch(cluster) : .replace(cluster)
-        try await context.proposer.propose(ClusterActionBuilder.server(action), requestID: request.requestID)
-        let currentLocal = try context.local.localConfig()
-        try context.local.replaceLocalConfig(merge ? currentLocal.merging(local) { _, new in new } : local)
+        context.events.publishLifecycle(LifecycleEvent(action: "config-updated", source: "/1.0"))
         return try .emptySync()
-    }
-}
-
-/// Small helpers that keep handler bodies free of command plumbing.
-enum ClusterActionBuilder {
-    enum ServerAction {
-        case replace([String: String])
-        case patch([String: String])
-    }
-
-    static func server(_ action: ServerAction) -> ClusterDBAction {
-        switch action {
-        case .replace(let config): .replaceServerConfig(config: config, ifMatch: nil)
-        case .patch(let config): .patchServerConfig(config: config, ifMatch: nil)
-        }
     }
 }
 

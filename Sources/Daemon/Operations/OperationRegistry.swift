@@ -71,7 +71,18 @@ actor OperationRegistry {
             try? await Task.sleep(for: timeout)
             self.wake(id, waiter: waiter)
         }
-        await withCheckedContinuation { continuation in entries[id]?.waiters[waiter] = continuation }
+        // A cancelled request (client gone, daemon shutting down) stops waiting at once.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    entries[id]?.waiters[waiter] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.wake(id, waiter: waiter) }
+        }
         timer.cancel()
         return entries[id]?.operation
     }

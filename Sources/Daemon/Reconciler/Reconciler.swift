@@ -1,17 +1,24 @@
 import ClusterDB
+import ClusterNode
 import Foundation
 import Logging
 import RoostAPI
 import Yams
 
 /// Converges this member's side effects with committed state. Apply and replay never touch files;
-/// this actor compares the instances placed on this member (by `volatile.uuid`) with the
-/// directories it holds (`held_instances` in the local database) and creates, renames, rewrites
-/// or removes `<state-dir>/instances/<name>/` until they match.
+/// this actor compares the instances placed on this member with what it holds and creates,
+/// rewrites or removes `<state-dir>/instances/<uuid>/` until they match.
 ///
-/// Multi-step work is bracketed by an intent record (written before the first step, removed
-/// with the last), and every step is idempotent, so a crash between commit and side effect — or
-/// between two steps — settles on the next pass, which also runs at start-up.
+/// Identity: an instance's directory is named by its permanent uuid (fixed at create, stored in
+/// its own column), never by its name or user-editable config, so renames, swaps and reused names
+/// need no directory moves and cannot mix up two instances' files. `instance.yaml` inside holds
+/// the current record, name included.
+///
+/// Crash safety: every step is idempotent; multi-step work is bracketed by an intent record
+/// (written before the first step, removed with the last in the same local transaction); the
+/// parent directory is fsynced before a step is recorded; and each pass also checks the disk, so a
+/// directory lost after being recorded (power loss) is re-created. A pass runs at start-up, after
+/// each commit that touches an instance, and on a back-off timer after a failure.
 public actor Reconciler {
     /// Test hook: throw at a named step to simulate a crash there.
     public typealias FaultPoint = @Sendable (String) throws -> Void
@@ -37,6 +44,13 @@ public actor Reconciler {
     private let fault: FaultPoint
     private var passRequested = false
     private var running = false
+    private var retryDelay: Duration = .zero
+    /// Longest wait between retries of a failing pass.
+    static let retryDelayMax: Duration = .seconds(60)
+    /// File work blocks: it runs on its own thread, not on the cooperative pool.
+    private nonisolated let executor = DedicatedThreadExecutor(name: "roost.reconciler")
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public init(
         directory: StateDirectory, local: LocalDatabase, pool: ReaderPool, memberName: String,
@@ -50,6 +64,8 @@ public actor Reconciler {
         self.fault = fault
     }
 
+    deinit { executor.shutdown() }
+
     /// Asks for a pass; passes requested while one runs coalesce into one more.
     public func kick() {
         passRequested = true
@@ -61,55 +77,80 @@ public actor Reconciler {
     private func drain() async {
         while passRequested {
             passRequested = false
-            do { try converge() } catch { logger.error("Reconcile pass failed: \(error)") }
+            do {
+                try converge()
+                retryDelay = .zero
+            } catch {
+                retryDelay = min(max(retryDelay * 2, .seconds(1)), Self.retryDelayMax)
+                logger.error("Reconcile pass failed, retrying in \(retryDelay): \(error)")
+                let delay = retryDelay
+                Task {
+                    try? await Task.sleep(for: delay)
+                    await self.kick()
+                }
+            }
         }
         running = false
     }
 
     /// One full pass. Throws when a step fails; the next pass picks up from what exists.
     public func converge() throws(RoostError) {
-        let pending = try local.pendingIntents()
-        if !pending.isEmpty { logger.info("Resuming \(pending.count) interrupted local change(s)") }
         let desired = try desiredInstances()
-        let held = try local.heldInstances()
-        let heldByUUID = Dictionary(held.map { ($0.uuid, $0) }) { first, _ in first }
-        let desiredUUIDs = Set(desired.map(\.uuid))
-        for item in held where !desiredUUIDs.contains(item.uuid) { try remove(item) }
-        for item in desired {
-            if let current = heldByUUID[item.uuid] {
-                if current.name != item.name { try rename(current, to: item) }
-                if current.etag != item.etag || current.name != item.name { try write(item, intent: "update") }
+        let desiredByUUID = Dictionary(desired.map { ($0.uuid, $0) }) { first, _ in first }
+        for intent in try local.pendingIntents() {
+            logger.info("Resuming interrupted \(intent.kind) of instance \(intent.uuid)")
+            if let item = desiredByUUID[intent.uuid] {
+                try write(item, resuming: intent.id)
             } else {
-                try write(item, intent: "create")
+                try remove(uuid: intent.uuid, resuming: intent.id)
             }
         }
-        try local.clearIntents()
+        var held = Dictionary(try local.heldInstances().map { ($0.uuid, $0) }) { first, _ in first }
+        for uuid in held.keys.sorted() where !FileManager.default.fileExists(atPath: path(uuid) + "/instance.yaml") {
+            logger.warning("Instance \(uuid) directory is missing; recreating it")
+            held[uuid]?.etag = ""
+        }
+        for uuid in held.keys.sorted() where desiredByUUID[uuid] == nil { try remove(uuid: uuid, resuming: nil) }
+        for item in desired where held[item.uuid].map({ $0.etag != item.etag || $0.name != item.name }) ?? true {
+            try write(item, resuming: nil)
+        }
+        try removeStrays(keeping: Set(desired.map(\.uuid)))
     }
 
     private func desiredInstances() throws(RoostError) -> [Desired] {
         let rows = try pool.read { db throws(RoostError) in try InstanceQueries.list(db) }
         return rows.compactMap { row in
-            guard row.location == memberName, let uuid = row.put.config["volatile.uuid"] else { return nil }
-            return Desired(uuid: uuid, name: row.name, etag: ETag.of(row.put), record: row.put)
+            let uuid = row.uuid.isEmpty ? (row.put.config["volatile.uuid"] ?? "") : row.uuid
+            guard row.location == memberName, Self.isSafeName(uuid) else { return nil }
+            return Desired(uuid: uuid, name: row.name, etag: ETag.of(row.put) + row.name, record: row.put)
         }
     }
 
-    private func injectFault(_ point: String) throws(RoostError) {
-        do { try fault(point) } catch { throw RoostError.internalError("Interrupted at \(point)", cause: "\(error)") }
+    /// Only uuid-shaped names become paths: nothing from the database can point outside
+    /// `instances/`.
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64
+            && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x2d }
     }
 
-    private func path(_ name: String) -> String { directory.instancesDirectory + "/" + name }
+    private func newIntent(_ kind: String, _ uuid: String) throws(RoostError) -> Int64 {
+        try local.addIntent(kind: kind, uuid: uuid)
+    }
 
-    private func write(_ item: Desired, intent: String) throws(RoostError) {
-        let intentID = try local.addIntent(kind: intent, payload: item.uuid)
-        let dir = path(item.name)
+    private func path(_ uuid: String) -> String { directory.instancesDirectory + "/" + uuid }
+
+    private func write(_ item: Desired, resuming intent: Int64?) throws(RoostError) {
+        let intentID: Int64
+        if let intent { intentID = intent } else { intentID = try newIntent("write", item.uuid) }
+        let dir = path(item.uuid)
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             _ = chmod(dir, 0o700)
-            try fault("\(intent).mkdir")
-            let yaml = try YAMLEncoder().encode(item.record)
-            try AtomicFile.write(Array(yaml.utf8), to: dir + "/instance.yaml")
-            try fault("\(intent).written")
+            try injectFault("write.mkdir")
+            let record = InstanceRecordFile(name: item.name, uuid: item.uuid, instance: item.record)
+            try AtomicFile.write(Array(try YAMLEncoder().encode(record).utf8), to: dir + "/instance.yaml")
+            try AtomicFile.syncDirectory(directory.instancesDirectory)
+            try injectFault("write.written")
         } catch let error as RoostError {
             throw error
         } catch {
@@ -118,28 +159,39 @@ public actor Reconciler {
         try local.recordHeld(uuid: item.uuid, name: item.name, etag: item.etag, completing: intentID)
     }
 
-    private func rename(_ held: Held, to item: Desired) throws(RoostError) {
-        let intentID = try local.addIntent(kind: "rename", payload: held.uuid)
-        let from = path(held.name)
-        let to = path(item.name)
-        if FileManager.default.fileExists(atPath: from), !FileManager.default.fileExists(atPath: to) {
-            guard Foundation.rename(from, to) == 0 else {
-                throw RoostError.internalError("Failed to rename \(from)", cause: String(cString: strerror(errno)))
-            }
-        }
-        try injectFault("rename.moved")
-        try local.recordHeld(uuid: held.uuid, name: item.name, etag: held.etag, completing: intentID)
-    }
-
-    private func remove(_ held: Held) throws(RoostError) {
-        let intentID = try local.addIntent(kind: "delete", payload: held.uuid)
-        let dir = path(held.name)
+    private func remove(uuid: String, resuming intent: Int64?) throws(RoostError) {
+        guard Self.isSafeName(uuid) else { return }
+        let intentID: Int64
+        if let intent { intentID = intent } else { intentID = try newIntent("remove", uuid) }
+        let dir = path(uuid)
         if FileManager.default.fileExists(atPath: dir) {
             do { try FileManager.default.removeItem(atPath: dir) } catch {
                 throw RoostError.internalError("Failed to remove \(dir)", cause: "\(error)")
             }
         }
-        try injectFault("delete.removed")
-        try local.forgetHeld(uuid: held.uuid, completing: intentID)
+        try AtomicFile.syncDirectory(directory.instancesDirectory)
+        try injectFault("remove.removed")
+        try local.forgetHeld(uuid: uuid, completing: intentID)
     }
+
+    /// Directories no instance and no record claims (left by an interrupted create whose instance
+    /// was deleted meanwhile) are removed.
+    private func removeStrays(keeping wanted: Set<String>) throws(RoostError) {
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.instancesDirectory)) ?? []
+        let held = Set(try local.heldInstances().map(\.uuid))
+        for name in present.sorted() where Self.isSafeName(name) && !wanted.contains(name) && !held.contains(name) {
+            try? FileManager.default.removeItem(atPath: path(name))
+        }
+    }
+
+    private func injectFault(_ point: String) throws(RoostError) {
+        do { try fault(point) } catch { throw RoostError.internalError("Interrupted at \(point)", cause: "\(error)") }
+    }
+}
+
+/// `instances/<uuid>/instance.yaml`: the record as committed, for humans and recovery tools.
+struct InstanceRecordFile: Codable {
+    var name: String
+    var uuid: String
+    var instance: InstancePut
 }

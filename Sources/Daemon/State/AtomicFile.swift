@@ -25,12 +25,15 @@ enum AtomicFile {
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw failure("rename", path) }
-        let directory = (path as NSString).deletingLastPathComponent
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
+        try syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// fsync of a directory: makes creations, renames and removals in it durable.
+    static func syncDirectory(_ directory: String) throws(RoostError) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", directory) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("fsync", directory) }
     }
 
     private static func failure(_ step: String, _ path: String) -> RoostError {

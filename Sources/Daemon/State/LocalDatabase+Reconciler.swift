@@ -15,13 +15,16 @@ extension LocalDatabase {
         }
     }
 
-    /// Names of the instance directories this member holds, for tests and diagnostics.
-    public func heldInstanceNames() throws(RoostError) -> [String] { try heldInstances().map(\.name) }
+    /// Names of the instances whose directories this member holds, for tests and diagnostics.
+    public func heldInstanceNames() throws(RoostError) -> [String] { try heldInstances().map(\.name).sorted() }
 
-    func addIntent(kind: String, payload: String) throws(RoostError) -> Int64 {
+    /// Number of unfinished intents (tests and diagnostics).
+    public func pendingIntentCount() throws(RoostError) -> Int { try pendingIntents().count }
+
+    func addIntent(kind: String, uuid: String) throws(RoostError) -> Int64 {
         try with { db throws(RoostError) -> Int64 in
             try db.prepare("INSERT INTO intents (kind, payload, created_at) VALUES (?, ?, ?)")
-                .bind(.text(kind), .blob(Array(payload.utf8)), .integer(Timestamp.now.nanosecondsSinceEpoch)).run()
+                .bind(.text(kind), .blob(Array(uuid.utf8)), .integer(Timestamp.now.nanosecondsSinceEpoch)).run()
             let statement = try db.prepare("SELECT last_insert_rowid()")
             defer { statement.reset() }
             _ = try statement.step()
@@ -29,20 +32,18 @@ extension LocalDatabase {
         }
     }
 
-    func pendingIntents() throws(RoostError) -> [(kind: String, payload: String)] {
-        try with { db throws(RoostError) -> [(kind: String, payload: String)] in
-            let statement = try db.prepare("SELECT kind, payload FROM intents ORDER BY id")
+    /// Intents left by an interrupted pass, oldest first.
+    func pendingIntents() throws(RoostError) -> [(id: Int64, kind: String, uuid: String)] {
+        try with { db throws(RoostError) -> [(id: Int64, kind: String, uuid: String)] in
+            let statement = try db.prepare("SELECT id, kind, payload FROM intents ORDER BY id")
             defer { statement.reset() }
-            var intents: [(kind: String, payload: String)] = []
+            var intents: [(id: Int64, kind: String, uuid: String)] = []
             while try statement.step() {
-                intents.append((statement.text(0), String(decoding: statement.blob(1), as: UTF8.self)))
+                intents.append(
+                    (statement.int(0), statement.text(1), String(decoding: statement.blob(2), as: UTF8.self)))
             }
             return intents
         }
-    }
-
-    func clearIntents() throws(RoostError) {
-        try with { db throws(RoostError) in try db.execute("DELETE FROM intents") }
     }
 
     /// Records the finished step and removes its intent in one transaction.

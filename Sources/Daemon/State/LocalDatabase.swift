@@ -19,13 +19,18 @@ public final class LocalDatabase: Sendable {
         try connection.withLock { db throws(RoostError) -> T in try body(db) }
     }
 
-    /// The member name recorded at first start; later starts must agree with the config.
-    public func claimMemberName(_ name: String) throws(RoostError) -> String {
+    /// The member name recorded at first start; later starts must agree with the config (a
+    /// member's name is its identity in the cluster and in instance locations).
+    public func claimMemberName(_ name: String, explicit: Bool) throws(RoostError) -> String {
         try with { db throws(RoostError) -> String in
             let statement = try db.prepare("SELECT name FROM member WHERE id = 0")
             if try statement.step() {
                 let stored = statement.text(0)
                 statement.reset()
+                guard !explicit || stored == name else {
+                    throw RoostError.badRequest(
+                        "This state directory belongs to member \"\(stored)\"; it cannot start as \"\(name)\"")
+                }
                 return stored
             }
             statement.reset()

@@ -1,5 +1,6 @@
 import ClusterDB
 import ClusterNode
+import Foundation
 import RoostAPI
 
 /// API reads: every read passes the state path's read barrier, then reads committed state from a
@@ -58,6 +59,21 @@ public struct StateReader: Sendable {
 
     func instanceNames() async throws(RoostError) -> [String] {
         try await read { db throws(RoostError) -> [String] in try InstanceQueries.names(db) }
+    }
+
+    /// Whether a request id has been applied (and its result is remembered).
+    func isRemembered(_ id: UUID) async throws(RoostError) -> Bool {
+        try await read { db throws(RoostError) -> Bool in
+            let statement = try db.prepare("SELECT 1 FROM requests WHERE request_id = ?")
+            try statement.bind(.text(id.uuidString))
+            defer { statement.reset() }
+            return try statement.step()
+        }
+    }
+
+    /// Cluster-wide config only (compared inside apply).
+    func clusterConfig() async throws(RoostError) -> [String: String] {
+        try await read { db throws(RoostError) -> [String: String] in try ConfigQueries.all(db) }
     }
 
     /// Cluster-wide config merged with this member's local keys.

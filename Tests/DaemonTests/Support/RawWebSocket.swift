@@ -6,7 +6,16 @@ final class RawWebSocket: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(socketPath: String, path: String) throws {
+    /// Connects and upgrades on a GCD thread (blocking I/O stays off the cooperative pool).
+    static func connect(socketPath: String, path: String) async throws -> RawWebSocket {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try RawWebSocket(socketPath: socketPath, path: path) })
+            }
+        }
+    }
+
+    private init(socketPath: String, path: String) throws {
         fd = try UnixSocket.connect(socketPath)
         let request =
             "GET \(path) HTTP/1.1\r\nHost: unix.socket\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

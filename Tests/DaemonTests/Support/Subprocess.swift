@@ -43,8 +43,18 @@ struct Subprocess {
         let deadline = DispatchTime.now() + timeout
         let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
+        // Drain stderr concurrently: a child filling one pipe while we wait on the other would
+        // block until the watchdog fires.
+        let stderrBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let stderrData = stderrBox.data
         process.waitUntilExit()
         watchdog.cancel()
         return Output(
@@ -63,4 +73,9 @@ struct Subprocess {
         }
         throw TestFailure("\(name) is not built next to the tests; run `swift build` before `swift test`")
     }
+}
+
+/// Hands data from the draining thread back to the caller (joined through a DispatchGroup).
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
 }

@@ -22,10 +22,29 @@ final class TestDaemon: Sendable {
         configure(&config)
         var logger = Logger(label: "roostd-test")
         logger.logLevel = .critical
-        let daemon = try RoostDaemon(config: config, logger: logger)
-        let (ready, signal) = AsyncStream<Void>.makeStream()
-        let task = Task { try await daemon.run(onReady: { signal.yield() }) }
-        for await _ in ready { break }
+        let daemon: RoostDaemon
+        do {
+            daemon = try RoostDaemon(config: config, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
+        }
+        let (ready, signal) = AsyncStream<Bool>.makeStream()
+        let task = Task {
+            // Finishing the stream wakes `start` even if `run` fails before it is ready.
+            defer { signal.finish() }
+            try await daemon.run(onReady: { signal.yield(true) })
+        }
+        var isReady = false
+        for await _ in ready {
+            isReady = true
+            break
+        }
+        guard isReady else {
+            let outcome = await task.result
+            try? FileManager.default.removeItem(atPath: dir)
+            throw TestFailure("roostd stopped before it was ready: \(outcome)")
+        }
         return TestDaemon(stateDir: dir, task: task, daemon: daemon)
     }
 

@@ -1,0 +1,87 @@
+import RaftCore
+
+/// One simulated member: the real `RawNode`, its disk, its page-cache view of storage, and its
+/// state machine. A class so the simulation mutates the node (and its `RawNode`) in place.
+final class SimNode {
+    let id: NodeID
+    let config: RaftConfig
+    var raw: RawNode?
+    var storage: MemoryStorage
+    var disk: SimDisk
+    var kv = KVStore()
+    var applied: UInt64 = 0
+    /// The Ready being persisted: its fsync completes at a scheduled time, and only then are its
+    /// messages sent and its committed entries applied.
+    var syncing: Ready?
+    var syncGeneration: UInt64 = 0
+    /// Incremented on every crash: events scheduled before it are stale.
+    var incarnation: UInt64 = 0
+    /// Client operations this node proposed or asked ReadIndex for, by (client, sequence).
+    var waiting: Set<OperationKey> = []
+    /// Reads confirmed by ReadIndex, waiting for `applied` to reach their index.
+    var pendingReads: [(index: UInt64, key: OperationKey)] = []
+    /// Messages already sent for the Ready being synced (the injected ack-before-persist bug).
+    var sentEarly = false
+
+    var isUp: Bool { raw != nil }
+
+    init(id: NodeID, config: RaftConfig, membership: Membership) throws(RaftError) {
+        self.id = id
+        self.config = config
+        disk = SimDisk(membership: membership)
+        storage = disk.recover()
+        raw = try RawNode(config: config, storage: storage)
+    }
+
+    /// Power loss: volatile state is gone; the disk keeps synced records (and maybe a torn prefix).
+    func crash(keepingPrefixOf kept: Int) {
+        raw = nil
+        syncing = nil
+        sentEarly = false
+        waiting = []
+        pendingReads = []
+        incarnation += 1
+        disk.crash(keepingPrefixOf: kept)
+    }
+
+    func restart() throws(RaftError) {
+        storage = disk.recover()
+        let snapshot = (try? storage.snapshot()) ?? Snapshot()
+        kv = snapshot.isEmpty ? KVStore() : KVStore.decoded(snapshot.data)
+        applied = snapshot.index
+        raw = try RawNode(config: config, storage: storage)
+    }
+}
+
+struct OperationKey: Hashable, Comparable {
+    var client: Int
+    var sequence: UInt64
+
+    static func < (a: OperationKey, b: OperationKey) -> Bool {
+        (a.client, a.sequence) < (b.client, b.sequence)
+    }
+
+    var context: [UInt8] {
+        var bytes: [UInt8] = []
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: UInt64(client) >> UInt64(shift)))
+        }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift)))
+        }
+        return bytes
+    }
+
+    init(client: Int, sequence: UInt64) {
+        self.client = client
+        self.sequence = sequence
+    }
+
+    init?(context: [UInt8]) {
+        guard context.count == 16 else { return nil }
+        var reader = ByteReader(bytes: context)
+        guard let client = reader.number(), let sequence = reader.number() else { return nil }
+        self.client = Int(client)
+        self.sequence = sequence
+    }
+}

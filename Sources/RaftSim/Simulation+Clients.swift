@@ -1,0 +1,85 @@
+import RaftCore
+
+/// Clients: each runs one operation at a time against the cluster and records it in the history.
+extension Simulation {
+    func issue(_ client: Int) {
+        clients[client].sequence += 1
+        let key = OperationKey(client: client, sequence: clients[client].sequence)
+        let name = "k\(random.uniform(UInt64(options.keys)))"
+        let input: KVInput
+        switch random.uniform(3) {
+        case 0: input = .put(key: name, value: "c\(client).\(key.sequence)")
+        case 1: input = .get(key: name)
+        default:
+            let expected: String? =
+                chance(0.3) ? nil : "c\(random.uniform(UInt64(options.clients))).\(random.uniform(key.sequence + 1))"
+            input = .cas(key: name, expected: expected, new: "c\(client).\(key.sequence)")
+        }
+        inputs[key] = input
+        history.append(HistoryOperation(client: client, input: input, call: now, returned: nil, output: nil))
+        clients[client].current = (key, history.count - 1)
+        trace.add(4)
+        trace.add(UInt64(client))
+        sendRequest(key)
+        queue.schedule(at: now + options.rates.clientTimeout, .clientTimeout(key))
+    }
+
+    func sendRequest(_ key: OperationKey) {
+        let target = clients[key.client].target
+        let viaReadIndex: Bool = if case .get? = inputs[key] { chance(0.5) } else { false }
+        queue.schedule(at: now + uniform(1...5), .clientRequest(target, key, useReadIndex: viaReadIndex))
+    }
+
+    /// A node receives a client request: the leader proposes it (or starts a ReadIndex); a
+    /// follower answers with a redirect to the leader it knows.
+    func receiveRequest(_ key: OperationKey, at id: NodeID, useReadIndex: Bool) {
+        let node = node(id)
+        guard node.isUp, let input = inputs[key], clients[key.client].current?.key == key else { return }
+        trace.add(5)
+        trace.add(id)
+        if useReadIndex {
+            node.waiting.insert(key)
+            node.raw!.readIndex(context: key.context)
+        } else if node.raw!.role == .leader {
+            node.waiting.insert(key)
+            node.raw!.propose(KVStore.encode(KVStore.Command(client: key.client, sequence: key.sequence, input: input)))
+        } else {
+            queue.schedule(at: now + uniform(1...5), .clientReply(key, .redirect(node.raw!.leader)))
+            return
+        }
+        drive(node)
+    }
+
+    func reply(_ key: OperationKey, _ reply: ClientReply) {
+        queue.schedule(at: now + uniform(1...5), .clientReply(key, reply))
+    }
+
+    func receiveReply(_ key: OperationKey, _ reply: ClientReply) {
+        guard let current = clients[key.client].current, current.key == key else { return }
+        trace.add(6)
+        trace.add(UInt64(key.client))
+        switch reply {
+        case .output(let output):
+            history[current.historyIndex].returned = now
+            history[current.historyIndex].output = output
+            clients[key.client].current = nil
+            if !faultsActive && history[current.historyIndex].call >= options.faultTime {
+                clients[key.client].completedAfterFaults += 1
+            }
+            queue.schedule(at: now + uniform(1...options.rates.clientThink), .clientIssue(key.client))
+        case .redirect(let leader):
+            // Not accepted anywhere: safe to send the same operation again.
+            clients[key.client].target = leader != noNode ? leader : NodeID(1 + random.uniform(UInt64(nodes.count)))
+            queue.schedule(
+                at: now + uniform(5...30), .clientRequest(clients[key.client].target, key, useReadIndex: false))
+        }
+    }
+
+    /// The client gives up: the operation stays in the history as pending (it may still apply).
+    func timeout(_ key: OperationKey) {
+        guard clients[key.client].current?.key == key else { return }
+        clients[key.client].current = nil
+        clients[key.client].target = NodeID(1 + random.uniform(UInt64(nodes.count)))
+        queue.schedule(at: now + uniform(1...options.rates.clientThink), .clientIssue(key.client))
+    }
+}

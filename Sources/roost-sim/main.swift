@@ -1,1 +1,0 @@
-print("roost-sim: not yet implemented")

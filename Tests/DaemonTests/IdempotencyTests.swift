@@ -1,0 +1,122 @@
+import Foundation
+import RoostAPI
+import Testing
+
+/// `X-Roost-Request-Id`: a retried request returns the first result without changing anything
+/// again; reusing an id for a different request is refused.
+@Suite(.serialized) struct IdempotencyTests {
+    @Test func retriedCreatesReturnTheFirstResult() async throws {
+        try await TestDaemon.with { daemon in
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            let first = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#, headers: id)
+            let retry = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#, headers: id)
+            #expect(first.status == 201)
+            #expect(retry.status == 201)
+            let instanceID = ["X-Roost-Request-Id": UUID().uuidString]
+            let body = #"{"name":"c1","source":{"type":"none"}}"#
+            let created = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", body, headers: instanceID))
+            let again = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", body, headers: instanceID))
+            #expect(created.status == "Success")
+            #expect(again.status == "Success")
+            let list = try await daemon.http.request("GET", "/1.0/instances")
+            #expect(list.metadata == ["/1.0/instances/c1"])
+        }
+    }
+
+    @Test func retriedRenameAndDeleteReturnTheFirstResult() async throws {
+        try await TestDaemon.with { daemon in
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"}}"#))
+            let rename = ["X-Roost-Request-Id": UUID().uuidString]
+            #expect(
+                try await daemon.wait(
+                    try await daemon.http.text("POST", "/1.0/instances/c1", #"{"name":"c2"}"#, headers: rename)
+                ).status == "Success")
+            #expect(
+                try await daemon.wait(
+                    try await daemon.http.text("POST", "/1.0/instances/c1", #"{"name":"c2"}"#, headers: rename)
+                ).status == "Success")
+            let delete = ["X-Roost-Request-Id": UUID().uuidString]
+            #expect(
+                try await daemon.wait(try await daemon.http.request("DELETE", "/1.0/instances/c2", headers: delete))
+                    .status == "Success")
+            #expect(
+                try await daemon.wait(try await daemon.http.request("DELETE", "/1.0/instances/c2", headers: delete))
+                    .status == "Success")
+        }
+    }
+
+    @Test func reusingAnIDForADifferentRequestIsRefused() async throws {
+        try await TestDaemon.with { daemon in
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#, headers: id).status == 201)
+            let other = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"q"}"#, headers: id)
+            #expect(other.status == 400)
+            #expect(other.envelope?.error?.contains("already used for a different request") == true)
+            #expect(try await daemon.http.request("GET", "/1.0/profiles/q").status == 404)
+        }
+    }
+
+    @Test func aRetryPublishesNoSecondEvent() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try await RawWebSocket.connect(
+                socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            _ = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#, headers: id)
+            _ = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"p"}"#, headers: id)
+            _ = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"marker"}"#)
+            let first = try await EventsTests.nextEvent(socket)
+            let second = try await EventsTests.nextEvent(socket)
+            #expect(first.metadata["source"] == "/1.0/profiles/p")
+            #expect(second.metadata["source"] == "/1.0/profiles/marker")
+        }
+    }
+}
+
+/// Server config: ETag compare-and-set, `*`, member-local keys, and events after both parts.
+@Suite(.serialized) struct ServerConfigTests {
+    @Test func concurrentEditsWithTheSameETagLoseNothingSilently() async throws {
+        try await TestDaemon.with { daemon in
+            let etag = try #require(try await daemon.http.request("GET", "/1.0").headers["etag"])
+            async let a = daemon.http.text("PATCH", "/1.0", #"{"config":{"user.a":"1"}}"#, headers: ["If-Match": etag])
+            async let b = daemon.http.text("PATCH", "/1.0", #"{"config":{"user.b":"1"}}"#, headers: ["If-Match": etag])
+            let statuses = [try await a.status, try await b.status].sorted()
+            #expect(statuses == [200, 412])
+        }
+    }
+
+    @Test func wildcardIfMatchAndMemberLocalKeys() async throws {
+        try await TestDaemon.with { daemon in
+            #expect(
+                try await daemon.http.text("PATCH", "/1.0", #"{"config":{"user.a":"1"}}"#, headers: ["If-Match": "*"])
+                    .status == 200)
+            #expect(
+                try await daemon.http.text("PATCH", "/1.0", #"{"config":{"core.https_address":"127.0.0.1:8443"}}"#)
+                    .status == 200)
+            let config = try await daemon.http.request("GET", "/1.0").metadata?["config"]
+            #expect(config == ["user.a": "1", "core.https_address": "127.0.0.1:8443"])
+            #expect(try await daemon.http.text("PUT", "/1.0", #"{"config":{}}"#).status == 200)
+            #expect(try await daemon.http.request("GET", "/1.0").metadata?["config"] == [:])
+        }
+    }
+}
+
+/// Values survive byte for byte, NUL included.
+@Suite(.serialized) struct StorageFidelityTests {
+    @Test func nulBytesAndUnicodeRoundTrip() async throws {
+        try await TestDaemon.with { daemon in
+            let body = #"{"description":"a\u0000b é ✓","config":{"user.x":"1\u0000"}}"#
+            #expect(try await daemon.http.text("PUT", "/1.0/profiles/default", body).status == 200)
+            let profile = try await daemon.http.request("GET", "/1.0/profiles/default")
+            #expect(profile.metadata?["description"] == "a\u{0}b é ✓")
+            #expect(profile.metadata?["config"] == ["user.x": "1\u{0}"])
+            let etag = try #require(profile.headers["etag"])
+            #expect(
+                try await daemon.http.text(
+                    "PATCH", "/1.0/profiles/default", #"{"description":"c"}"#, headers: ["If-Match": etag]
+                ).status == 200)
+        }
+    }
+}
