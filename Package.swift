@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "roost-bench",
             dependencies: [
-                "RoostAPI", "RoostClient", "ClusterDB", "ClusterNode", "Daemon",
+                "RoostAPI", "RoostClient", "ClusterDB", "ClusterNode", "Daemon", "RaftCore", "RaftSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -106,8 +106,10 @@ let package = Package(
         ),
         // Tests (Swift Testing only)
         .testTarget(name: "RoostAPITests", dependencies: ["RoostAPI"], swiftSettings: strict),
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], swiftSettings: strict),
-        .testTarget(name: "RaftSimTests", dependencies: ["RaftSim", "RaftCore"], swiftSettings: strict),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], exclude: ["testdata"], swiftSettings: strict),
+        .testTarget(
+            name: "RaftSimTests", dependencies: ["RaftSim", "RaftCore"], exclude: ["trace-hash-seed3.txt"],
+            swiftSettings: strict),
         .testTarget(name: "ClusterDBTests", dependencies: ["ClusterDB", "RoostAPI"], swiftSettings: strict),
         .testTarget(
             name: "ClusterNodeTests", dependencies: ["ClusterNode", "ClusterDB", "RoostAPI"], swiftSettings: strict),

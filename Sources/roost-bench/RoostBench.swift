@@ -20,14 +20,34 @@ struct RoostBench: AsyncParsableCommand {
     @Option(help: "Iterations of the recursion=2 list.") var listIterations = 100
     @Option(help: "Proposals per propose-throughput run.") var proposals = 20000
     @Option(help: "Path of roostd (default: next to roost-bench).") var roostd: String?
+    @Option(help: "Which benchmarks: api (daemon and propose), raft (core and simulator), all.") var suite = "all"
+    @Option(help: "Proposals committed by the Raft core benchmark.") var raftProposals = 1_000_000
 
     func run() async throws {
-        let binary =
-            roostd
-            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("roostd").path
-        try await benchDaemon(binary: binary)
-        try await benchPropose()
+        if suite == "api" || suite == "all" {
+            let binary =
+                roostd
+                ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("roostd").path
+            try await benchDaemon(binary: binary)
+            try await benchPropose()
+        }
+        if suite == "raft" || suite == "all" {
+            let seconds = try RaftBench.commitThroughput(count: raftProposals, size: 100, batch: 256)
+            print(
+                "RaftCore: 3 in-memory nodes commit \(raftProposals) x 100 B in \(Self.fixed(seconds, 2)) s "
+                    + "(\(Int(Double(raftProposals) / seconds)) /s)   goal <= 5 s for 1M")
+            let (events, simSeconds) = try RaftBench.simulatorThroughput(seeds: 1...15)
+            print(
+                "simulator: \(events) events in \(Self.fixed(simSeconds, 2)) s = \(Int(Double(events) / simSeconds)) events/s"
+                    + "   goal >= 200000")
+        }
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        return String((value * scale).rounded() / scale)
     }
 
     private func benchDaemon(binary: String) async throws {

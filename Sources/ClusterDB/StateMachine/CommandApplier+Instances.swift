@@ -94,6 +94,8 @@ extension CommandApplier {
     private func validated(_ put: InstancePut) throws(RoostError) -> InstancePut {
         var put = put
         put.config = Self.dropEmpty(put.config)
+        // Aliases (amd64, arm64, …) are stored under LXD's canonical name.
+        put.architecture = Architectures.canonicalName(put.architecture) ?? put.architecture
         try ConfigKeys.validate(put.config, scope: .instance)
         try Self.validateDevices(put.devices, forProfile: false)
         try Architectures.validate(put.architecture)

@@ -1,0 +1,121 @@
+import Foundation
+import RaftCore
+import Testing
+
+@testable import RaftSim
+
+/// The simulator in-process (debug build, short runs), and the release `roost-sim` for the
+/// long seed sweep and the injected-bug budgets.
+@Suite struct SimulationTests {
+    static func options(_ seed: UInt64, nodes: Int = 3, bugs: Set<InjectedBug> = []) -> SimOptions {
+        var options = SimOptions(seed: seed)
+        options.nodes = nodes
+        options.faultTime = 6_000
+        options.settleTime = 8_000
+        options.bugs = bugs
+        return options
+    }
+
+    @Test(arguments: [3, 5, 7])
+    func shortRunsPassEveryCheck(nodes: Int) throws {
+        for seed in UInt64(1)...4 {
+            let result = try Simulation(options: Self.options(seed, nodes: nodes)).run()
+            #expect(result.passed, "roost-sim \(result.options): \(result.failure ?? "")")
+            #expect(result.operations > 20, "seed \(seed): clients made progress")
+        }
+    }
+
+    @Test func sameSeedSameTraceAndDifferentSeedDifferentTrace() throws {
+        let first = try Simulation(options: Self.options(11)).run()
+        let again = try Simulation(options: Self.options(11)).run()
+        let other = try Simulation(options: Self.options(12)).run()
+        #expect(first.traceHash == again.traceHash)
+        #expect(first.events == again.events)
+        #expect(first.traceHash != other.traceHash)
+    }
+
+    /// The hash is also identical across processes: Swift's per-process hash seed must not leak
+    /// into behaviour. The golden value changes whenever the simulator or the core changes
+    /// behaviour; update it then (and say why in the commit).
+    @Test func traceHashIsStableAcrossProcesses() throws {
+        let result = try Simulation(options: Self.options(3)).run()
+        let file = Self.here.appendingPathComponent("trace-hash-seed3.txt")
+        if ProcessInfo.processInfo.environment["ROOST_REWRITE_GOLDEN"] != nil {
+            try (String(result.traceHash, radix: 16) + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let golden = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(String(result.traceHash, radix: 16) == golden)
+    }
+
+    @Test(arguments: [InjectedBug.grantTwoVotesPerTerm, .skipLogMatchingCheck, .applyUncommitted])
+    func fastBugsAreCaughtInProcess(bug: InjectedBug) throws {
+        var caught = false
+        for seed in UInt64(1)...20 where !caught {
+            caught = !(try Simulation(options: Self.options(seed, bugs: [bug])).run().passed)
+        }
+        #expect(caught, "\(bug.rawValue) was not caught within 20 seeds")
+    }
+
+    @Test func kvCommandsAndSnapshotsRoundTrip() {
+        let command = KVStore.Command(client: 3, sequence: 9, input: .cas(key: "k", expected: nil, new: "v"))
+        #expect(KVStore.decode(KVStore.encode(command)) == command)
+        var store = KVStore()
+        _ = store.apply(.put(key: "b", value: "2"))
+        _ = store.apply(.put(key: "a", value: "1"))
+        #expect(KVStore.decoded(store.encoded()).values == store.values)
+    }
+
+    static var here: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent() }
+}
+
+/// The release-built `roost-sim`: the fixed CI seed set, and every injected bug caught within
+/// its seed budget. `scripts/test.sh` builds it first (a debug simulator is far too slow).
+@Suite(.serialized) struct ReleaseSimulatorTests {
+    static var binary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/release/roost-sim").path
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw SimError(
+                "\(binary) is missing: run `swift build -c release --product roost-sim` (scripts/test.sh does)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func ciSeedSetPasses() throws {
+        let (status, output) = try Self.run([
+            "--seeds", "1..1000", "--nodes", "all", "--faults", "all", "--fault-time", "10000", "--settle-time",
+            "10000",
+        ])
+        #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("1000 passed, 0 failed"))
+    }
+
+    /// Seed budgets per injected bug: each must make some seed fail within its budget.
+    static let budgets: [(InjectedBug, Int)] = [
+        (.grantTwoVotesPerTerm, 20), (.skipLogMatchingCheck, 20), (.applyUncommitted, 20),
+        (.acknowledgeBeforePersist, 400), (.commitPreviousTermByCounting, 400),
+    ]
+
+    @Test(arguments: budgets.map(\.0))
+    func injectedBugIsCaughtWithinItsBudget(bug: InjectedBug) throws {
+        let budget = Self.budgets.first { $0.0 == bug }!.1
+        let (status, output) = try Self.run([
+            "--seeds", "1..\(budget)", "--nodes", "all", "--inject", bug.rawValue, "--fail-fast",
+        ])
+        #expect(status != 0, "\(bug.rawValue) not caught within \(budget) seeds")
+        #expect(output.contains("FAIL seed="))
+    }
+}
