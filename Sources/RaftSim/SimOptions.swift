@@ -58,7 +58,7 @@ public struct FaultRates: Sendable, Hashable {
     public var quickRestart = 0.3
     /// Chance, per fsync, of a power loss while that fsync is in flight: aims crashes at the
     /// window where a node has acted on state not yet durable.
-    public var crashDuringFsync = 0.004
+    public var crashDuringFsync = 0.012
     /// Chance that a crash keeps part of the unsynced writes (a torn write).
     public var tornWrite = 0.5
     public var fsyncFast: ClosedRange<UInt64> = 1...4

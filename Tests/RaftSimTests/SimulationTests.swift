@@ -104,13 +104,13 @@ import Testing
     }
 
     /// Seed budgets per injected bug: each must make some seed fail within its budget. Measured
-    /// (seeds 1..1000, --nodes all): double-vote, skip-log-matching and apply-uncommitted fail at
-    /// seed 1; ack-before-persist first at 130 (6 of 1000); commit-previous-term first at 352
-    /// (2 of 1000). The last two need rare interleavings (a crash inside an fsync window; the
+    /// (seeds 1..300, --nodes all): double-vote, skip-log-matching and apply-uncommitted fail at
+    /// seed 1; ack-before-persist first at 21 (5 of 300); commit-previous-term first at 54
+    /// (2 of 300). The last two need rare interleavings (a crash inside an fsync window; the
     /// Figure 8 sequence of three leaders); re-measure when the simulator or the core changes.
     static let budgets: [(InjectedBug, Int)] = [
         (.grantTwoVotesPerTerm, 20), (.skipLogMatchingCheck, 20), (.applyUncommitted, 20),
-        (.acknowledgeBeforePersist, 300), (.commitPreviousTermByCounting, 500),
+        (.acknowledgeBeforePersist, 150), (.commitPreviousTermByCounting, 300),
     ]
 
     @Test(arguments: budgets.map(\.0))
