@@ -20,6 +20,8 @@ public final class Simulation {
     var inputs: [OperationKey: KVInput] = [:]
     var faultsActive = true
     var failure: String?
+    /// The linearizability check ran out of its step budget (counted as a pass, reported).
+    var linearizabilityUnknown = false
 
     struct Link: Hashable {
         var from: NodeID
@@ -131,6 +133,8 @@ public struct SimResult: Sendable, Hashable {
     public var events: Int
     public var traceHash: UInt64
     public var operations: Int
+    /// The history was too hard to decide within the checker's step budget.
+    public var linearizabilityUnknown = false
 
     public var passed: Bool { failure == nil }
 }

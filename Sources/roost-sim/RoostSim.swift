@@ -45,6 +45,7 @@ struct RoostSim: ParsableCommand {
         var passed = 0
         var failed = 0
         var events = 0
+        var undecided = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for value in range {
             var options = SimOptions(seed: value)
@@ -55,6 +56,7 @@ struct RoostSim: ParsableCommand {
             options.settleTime = settleTime
             let result = try Simulation(options: options).run()
             events += result.events
+            if result.linearizabilityUnknown { undecided += 1 }
             if traceHash {
                 print("seed=\(value) trace-hash=\(String(result.traceHash, radix: 16)) events=\(result.events)")
             }
@@ -70,6 +72,7 @@ struct RoostSim: ParsableCommand {
         print(
             "simulated \(events) events in \(Double(Int(seconds * 100)) / 100) s (\(Int(Double(events) / max(seconds, 1e-9))) events/s)"
         )
+        if undecided > 0 { print("\(undecided) seed(s) passed with linearizability undecided (checker step budget)") }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }
     }
