@@ -55,7 +55,7 @@ let package = Package(
         // Layer 2
         .target(
             name: "ClusterNode",
-            dependencies: ["RoostAPI", "ClusterDB", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RoostAPI", "ClusterDB", "RaftCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(name: "RaftSim", dependencies: ["RaftCore"], swiftSettings: strict),

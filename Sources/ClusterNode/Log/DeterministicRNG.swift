@@ -1,3 +1,5 @@
+import RaftCore
+
 /// A small seeded pseudo-random generator (SplitMix64) for simulators and fault injection.
 ///
 /// The same seed always yields the same sequence, on every platform and Swift version, so a failing
@@ -5,20 +7,17 @@
 /// `chance(_:)` rather than the standard library's `random(in:using:)`, whose algorithm is not
 /// promised to stay the same across releases. Not for cryptography.
 public struct DeterministicRNG: RandomNumberGenerator, Sendable, Hashable {
+    /// The one SplitMix64 implementation (RaftCore's); this type adds the drawing helpers.
+    private var core: SplitMix64
+
     /// The generator's whole state; a copy continues the same sequence.
-    public private(set) var state: UInt64
+    public var state: UInt64 { core.state }
 
     public init(seed: UInt64) {
-        self.state = seed
+        core = SplitMix64(seed: seed)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// A uniformly distributed value in `0..<upperBound` (Lemire's method, without bias).
     public mutating func uniform(_ upperBound: UInt64) -> UInt64 {
