@@ -63,6 +63,15 @@ struct Raft {
             vote = hardState.vote
             log.committed = max(hardState.commit, log.committed)
         }
+        if log.lastTerm > term {
+            // The log outran the hard state: a torn write kept the entries of a Ready but not
+            // the hard state written after them (a follower that learned a new term from the
+            // append carrying those entries). Our term is at least the last entry's. Voting
+            // afresh in it is safe: a vote cast in that term was synced by an earlier Ready
+            // (votes are persisted before they are sent), so it would be in `hardState`.
+            term = log.lastTerm
+            vote = noNode
+        }
         resetProgress()
         becomeFollower(term: term, leader: noNode)
     }
@@ -75,10 +84,11 @@ struct Raft {
 
     /// Queues a message. Vote traffic carries an explicit term (pre-votes the future one);
     /// proposals and read-index requests forwarded to the leader carry none (they act as local
-    /// input there); everything else carries our current term.
+    /// input there); everything else carries our current term. `from` is filled in only when
+    /// empty: a forwarded transfer request names its target there.
     mutating func send(_ message: Message) {
         var message = message
-        message.from = id
+        if message.from == noNode { message.from = id }
         switch message.kind {
         case .vote, .voteResponse, .preVote, .preVoteResponse:
             precondition(message.term != 0, "vote traffic must carry a term")
@@ -153,11 +163,8 @@ struct Raft {
         // including the empty entry below, is applied (this closes the single-server
         // membership-change bug found by Ongaro).
         pendingConfigIndex = log.lastIndex
-        // The empty entry of the new term lets earlier entries commit (Raft §5.4.2, §8). The
-        // injected Figure 8 bug omits it too, as the paper's unsafe variant would.
-        if !bugs.contains(.commitPreviousTermByCounting) {
-            appendEntries([Entry(term: term, index: 0)], counted: false)
-        }
+        // The empty entry of the new term lets earlier entries commit (Raft §5.4.2, §8).
+        appendEntries([Entry(term: term, index: 0)], counted: false)
     }
 
     // MARK: Time

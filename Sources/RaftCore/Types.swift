@@ -51,10 +51,15 @@ public struct HardState: Sendable, Hashable {
 public struct Membership: Sendable, Hashable, CustomStringConvertible {
     public private(set) var voters: [NodeID]
     public private(set) var learners: [NodeID]
+    /// Ids removed from the group: never admitted again. A node that came back under a removed
+    /// id with a wiped disk could vote a second time in a term it already voted in; a
+    /// replacement joins under a new id. Grows by one per removal, so it stays small.
+    public private(set) var removed: [NodeID]
 
-    public init(voters: [NodeID] = [], learners: [NodeID] = []) {
+    public init(voters: [NodeID] = [], learners: [NodeID] = [], removed: [NodeID] = []) {
         self.voters = Array(Set(voters)).sorted()
         self.learners = Array(Set(learners).subtracting(voters)).sorted()
+        self.removed = Array(Set(removed).subtracting(voters).subtracting(learners)).sorted()
     }
 
     public var all: [NodeID] { (voters + learners).sorted() }
@@ -69,25 +74,30 @@ public struct Membership: Sendable, Hashable, CustomStringConvertible {
         switch change {
         case .addLearner(let id):
             guard id != noNode, !contains(id) else { throw .invalidConfigChange("node \(id) is already a member") }
-            return Membership(voters: voters, learners: learners + [id])
+            guard !removed.contains(id) else {
+                throw .invalidConfigChange("node \(id) was removed; a replacement needs a new id")
+            }
+            return Membership(voters: voters, learners: learners + [id], removed: removed)
         case .promote(let id):
             guard isLearner(id) else { throw .invalidConfigChange("node \(id) is not a learner") }
-            return Membership(voters: voters + [id], learners: learners.filter { $0 != id })
+            return Membership(voters: voters + [id], learners: learners.filter { $0 != id }, removed: removed)
         case .demote(let id):
             guard isVoter(id), voters.count > 1 else { throw .invalidConfigChange("cannot demote node \(id)") }
-            return Membership(voters: voters.filter { $0 != id }, learners: learners + [id])
+            return Membership(voters: voters.filter { $0 != id }, learners: learners + [id], removed: removed)
         case .remove(let id):
             guard contains(id) else { throw .invalidConfigChange("node \(id) is not a member") }
             guard !(isVoter(id) && voters.count == 1) else {
                 throw .invalidConfigChange("cannot remove the last voter")
             }
-            return Membership(voters: voters.filter { $0 != id }, learners: learners.filter { $0 != id })
+            return Membership(
+                voters: voters.filter { $0 != id }, learners: learners.filter { $0 != id }, removed: removed + [id])
         }
     }
 
     public var description: String {
         "voters=(\(voters.map(String.init).joined(separator: " ")))"
             + (learners.isEmpty ? "" : " learners=(\(learners.map(String.init).joined(separator: " ")))")
+            + (removed.isEmpty ? "" : " removed=(\(removed.map(String.init).joined(separator: " ")))")
     }
 }
 

@@ -22,6 +22,11 @@ final class SimNode {
     var pendingReads: [(index: UInt64, key: OperationKey)] = []
     /// Messages already sent for the Ready being synced (the injected ack-before-persist bug).
     var sentEarly = false
+    /// While this node leads: its term and the commit index it started with, until its first
+    /// commit in that term (a moment some faults aim at).
+    var firstCommitWatch: (term: UInt64, commit: UInt64)?
+    /// While this node leads and has had no client proposal yet: its term.
+    var firstProposalTerm: UInt64?
 
     var isUp: Bool { raw != nil }
 
@@ -38,6 +43,8 @@ final class SimNode {
         raw = nil
         syncing = nil
         sentEarly = false
+        firstCommitWatch = nil
+        firstProposalTerm = nil
         waiting = []
         pendingReads = []
         incarnation += 1

@@ -21,7 +21,7 @@ extension Simulation {
         trace.add(4)
         trace.add(UInt64(client))
         sendRequest(key)
-        queue.schedule(at: now + options.rates.clientTimeout, .clientTimeout(key))
+        queue.schedule(at: now + rates.clientTimeout, .clientTimeout(key))
     }
 
     func sendRequest(_ key: OperationKey) {
@@ -33,8 +33,9 @@ extension Simulation {
     /// A node receives a client request: the leader proposes it (or starts a ReadIndex); a
     /// follower answers with a redirect to the leader it knows.
     func receiveRequest(_ key: OperationKey, at id: NodeID, useReadIndex: Bool) {
-        let node = node(id)
-        guard node.isUp, let input = inputs[key], clients[key.client].current?.key == key else { return }
+        guard let node = node(id), node.isUp, let input = inputs[key], clients[key.client].current?.key == key else {
+            return
+        }
         trace.add(5)
         trace.add(id)
         if useReadIndex {
@@ -43,6 +44,12 @@ extension Simulation {
         } else if node.raw!.role == .leader {
             node.waiting.insert(key)
             node.raw!.propose(KVStore.encode(KVStore.Command(client: key.client, sequence: key.sequence, input: input)))
+            if node.firstProposalTerm == node.raw!.term {
+                node.firstProposalTerm = nil
+                if options.networkFaults && faultsActive && chance(rates.isolateAtFirstProposal) {
+                    queue.schedule(at: now + uniform(0...5), .isolate(id, node.incarnation))
+                }
+            }
         } else {
             queue.schedule(at: now + uniform(1...5), .clientReply(key, .redirect(node.raw!.leader)))
             return
@@ -66,10 +73,10 @@ extension Simulation {
             if !faultsActive && history[current.historyIndex].call >= options.faultTime {
                 clients[key.client].completedAfterFaults += 1
             }
-            queue.schedule(at: now + uniform(1...options.rates.clientThink), .clientIssue(key.client))
+            queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
         case .redirect(let leader):
             // Not accepted anywhere: safe to send the same operation again.
-            clients[key.client].target = leader != noNode ? leader : NodeID(1 + random.uniform(UInt64(nodes.count)))
+            clients[key.client].target = leader != noNode ? leader : randomNodeID()
             queue.schedule(
                 at: now + uniform(5...30), .clientRequest(clients[key.client].target, key, useReadIndex: false))
         }
@@ -77,9 +84,16 @@ extension Simulation {
 
     /// The client gives up: the operation stays in the history as pending (it may still apply).
     func timeout(_ key: OperationKey) {
-        guard clients[key.client].current?.key == key else { return }
+        guard let current = clients[key.client].current, current.key == key else { return }
+        let call = history[current.historyIndex].call
+        if !faultsActive && call >= options.faultTime + rates.recoveryBound {
+            failure =
+                "liveness: client \(key.client)'s operation issued at \(call) ms, \(call - options.faultTime) ms after "
+                + "the faults stopped, got no answer within \(rates.clientTimeout) ms"
+            return
+        }
         clients[key.client].current = nil
-        clients[key.client].target = NodeID(1 + random.uniform(UInt64(nodes.count)))
-        queue.schedule(at: now + uniform(1...options.rates.clientThink), .clientIssue(key.client))
+        clients[key.client].target = randomNodeID()
+        queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
     }
 }

@@ -5,8 +5,7 @@ extension Simulation {
     func handle(_ event: SimEvent) {
         switch event {
         case .tick(let id, let incarnation):
-            let node = node(id)
-            guard node.incarnation == incarnation else { return }
+            guard let node = node(id), node.incarnation == incarnation else { return }
             trace.add(1)
             trace.add(id)
             trace.add(now)
@@ -14,8 +13,8 @@ extension Simulation {
                 node.raw!.tick()
                 drive(node)
             }
-            let jitter = options.rates.tickJitter
-            let next = options.rates.tickInterval - jitter + random.uniform(2 * jitter + 1)
+            let jitter = rates.tickJitter
+            let next = rates.tickInterval - jitter + random.uniform(2 * jitter + 1)
             queue.schedule(at: now + max(1, next), .tick(id, incarnation))
         case .deliver(let message):
             trace.add(2)
@@ -24,13 +23,14 @@ extension Simulation {
             trace.add(message.term)
             trace.add(message.index)
             trace.add(message.kind.rawValue)
-            let target = node(message.to)
-            guard target.isUp, !blocked.contains(Link(from: message.from, to: message.to)) else { return }
+            guard let target = node(message.to), target.isUp,
+                !blocked.contains(Link(from: message.from, to: message.to))
+            else { return }
             target.raw!.step(message)
             drive(target)
         case .fsyncDone(let id, let incarnation, let generation):
-            let node = node(id)
-            guard node.incarnation == incarnation, node.syncGeneration == generation, node.isUp else { return }
+            guard let node = node(id), node.incarnation == incarnation, node.syncGeneration == generation, node.isUp
+            else { return }
             trace.add(3)
             trace.add(id)
             finishReady(node)
@@ -47,6 +47,12 @@ extension Simulation {
         if let soft = ready.softState, soft.role == .leader {
             checker.leaderElected(node.id, term: node.raw!.term)
             checker.leaderLogComplete(node.id, term: node.raw!.term, log: node.raw!)
+            node.firstCommitWatch = (node.raw!.term, node.raw!.committedIndex)
+            node.firstProposalTerm = node.raw!.term
+            if options.networkFaults && faultsActive && chance(rates.isolateNewLeader) {
+                let delay = uniform(1...rates.isolateNewLeaderDelayMax)
+                queue.schedule(at: now + delay, .isolate(node.id, node.incarnation))
+            }
         }
         if let snapshot = ready.snapshot {
             node.storage.applySnapshot(snapshot)
@@ -72,10 +78,12 @@ extension Simulation {
         }
         node.syncing = ready
         node.syncGeneration += 1
-        let slow = options.diskFaults && faultsActive && chance(options.rates.slowFsync)
-        let latency = uniform(slow ? options.rates.fsyncSlow : options.rates.fsyncFast)
+        let slow = options.diskFaults && faultsActive && chance(rates.slowFsync)
+        let latency = uniform(slow ? rates.fsyncSlow : rates.fsyncFast)
         queue.schedule(at: now + latency, .fsyncDone(node.id, node.incarnation, node.syncGeneration))
-        if options.diskFaults && faultsActive && chance(options.rates.crashDuringFsync) {
+        let grantsVote = ready.messages.contains { $0.kind == .voteResponse && !$0.reject }
+        let crashRate = grantsVote ? rates.crashDuringVoteFsync : rates.crashDuringFsync
+        if options.diskFaults && faultsActive && chance(crashRate) {
             queue.schedule(at: now + random.uniform(latency), .crashNode(node.id, node.incarnation))
         }
     }
@@ -111,13 +119,32 @@ extension Simulation {
         }
         node.raw!.advance(ready)
         node.syncing = nil
+        watchFirstCommit(node)
         compactIfDue(node)
         drive(node)
+    }
+
+    /// A leader's first commit in its term has reached it but maybe no follower yet: cutting it
+    /// off now leaves the others to elect a successor without knowing what was committed.
+    func watchFirstCommit(_ node: SimNode) {
+        guard let watch = node.firstCommitWatch else { return }
+        guard node.raw!.role == .leader, node.raw!.term == watch.term else {
+            node.firstCommitWatch = nil
+            return
+        }
+        guard node.raw!.committedIndex > watch.commit else { return }
+        node.firstCommitWatch = nil
+        if options.networkFaults && faultsActive && chance(rates.isolateAtFirstCommit) {
+            queue.schedule(at: now + uniform(0...2), .isolate(node.id, node.incarnation))
+        }
     }
 
     func apply(_ entry: Entry, on node: SimNode) {
         checker.applied(entry, node: node.id)
         node.applied = entry.index
+        if entry.kind == .configChange, case .remove(let removed)? = ConfigChange(encoded: entry.data) {
+            scheduleRetirement(of: removed)
+        }
         guard entry.kind == .normal, let command = KVStore.decode(entry.data) else { return }
         let output = node.kv.apply(command.input)
         let key = OperationKey(client: command.client, sequence: command.sequence)
@@ -138,7 +165,7 @@ extension Simulation {
 
     func compactIfDue(_ node: SimNode) {
         let snapshotIndex = node.storage.currentSnapshot.index
-        guard node.applied >= snapshotIndex + options.rates.snapshotEvery, node.applied <= node.storage.lastIndex()
+        guard node.applied >= snapshotIndex + rates.snapshotEvery, node.applied <= node.storage.lastIndex()
         else {
             return
         }
@@ -152,16 +179,16 @@ extension Simulation {
     /// Puts messages on the network: dropped, delayed (which reorders) or duplicated.
     func send(_ messages: [Message]) {
         for message in messages {
-            guard message.to >= 1, message.to <= UInt64(nodes.count) else { continue }
+            guard node(message.to) != nil else { continue }  // Retired: nobody listens.
             if blocked.contains(Link(from: message.from, to: message.to)) { continue }
             let faulty = options.networkFaults && faultsActive
-            if faulty && chance(options.rates.drop) { continue }
-            let stalled = faulty && chance(options.rates.longDelay)
+            if faulty && chance(rates.drop) { continue }
+            let stalled = faulty && chance(rates.longDelay)
             let delay = uniform(
-                options.rates.delayMin...(stalled ? options.rates.longDelayMax : options.rates.delayMax))
+                rates.delayMin...(stalled ? rates.longDelayMax : rates.delayMax))
             queue.schedule(at: now + delay, .deliver(message))
-            if faulty && chance(options.rates.duplicate) {
-                queue.schedule(at: now + uniform(options.rates.delayMin...options.rates.delayMax), .deliver(message))
+            if faulty && chance(rates.duplicate) {
+                queue.schedule(at: now + uniform(rates.delayMin...rates.delayMax), .deliver(message))
             }
         }
     }

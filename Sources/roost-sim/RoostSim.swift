@@ -13,6 +13,11 @@ struct RoostSim: ParsableCommand {
             Every run is a pure function of its options: a failure prints them, and \
             `roost-sim --seed N ...` replays it exactly. Build with -c release (debug is far slower).
 
+            Swarm testing: each seed switches a random half of the fault kinds off, so seeds differ \
+            in kind and not only in timing; --rate NAME=VALUE pins one fault's probability (0 \
+            switches it off), --no-swarm runs every kind in every seed. A history the \
+            linearizability checker cannot decide within its step budget fails the seed.
+
             Injectable bugs (--inject, to prove the checkers can fail):
             \(InjectedBug.allCases.map { "  \($0.rawValue)" }.joined(separator: "\n"))
             """)
@@ -24,6 +29,13 @@ struct RoostSim: ParsableCommand {
     @Option(name: .customLong("inject"), help: "Inject a known bug (repeatable).") var injected: [String] = []
     @Option(help: "Simulated milliseconds of faults.") var faultTime: UInt64 = 20_000
     @Option(help: "Simulated milliseconds allowed for recovery after the faults.") var settleTime: UInt64 = 15_000
+    @Option(
+        name: .customLong("rate"),
+        help:
+            "Set a fault probability, NAME=VALUE (repeatable; names: \(FaultRates.probabilities.map(\.name).joined(separator: ", ")))."
+    ) var rateAssignments: [String] = []
+    @Flag(help: "Run every fault kind in every seed (by default each seed switches a random half of them off).")
+    var noSwarm = false
     @Flag(help: "Print a hash of the full event trace (identical in every process and run).") var traceHash = false
     @Flag(help: "Stop at the first failing seed.") var failFast = false
 
@@ -33,6 +45,10 @@ struct RoostSim: ParsableCommand {
         guard ["3", "5", "7", "all"].contains(nodes) else { throw ValidationError("--nodes must be 3, 5, 7 or all") }
         guard SimOptions.Faults(rawValue: faults) != nil else {
             throw ValidationError("--faults must be none, network, disk or all")
+        }
+        var rates = FaultRates()
+        for assignment in rateAssignments {
+            do { try rates.set(assignment) } catch { throw ValidationError(error.description) }
         }
         for name in injected where InjectedBug(rawValue: name) == nil {
             throw ValidationError(
@@ -46,6 +62,7 @@ struct RoostSim: ParsableCommand {
         var failed = 0
         var events = 0
         var undecided = 0
+        var replaced = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for value in range {
             var options = SimOptions(seed: value)
@@ -54,9 +71,12 @@ struct RoostSim: ParsableCommand {
             options.bugs = Set(injected.compactMap(InjectedBug.init(rawValue:)))
             options.faultTime = faultTime
             options.settleTime = settleTime
+            for assignment in rateAssignments { try options.rates.set(assignment) }
+            options.swarm = !noSwarm
             let result = try Simulation(options: options).run()
             events += result.events
             if result.linearizabilityUnknown { undecided += 1 }
+            replaced += result.retired
             if traceHash {
                 print("seed=\(value) trace-hash=\(String(result.traceHash, radix: 16)) events=\(result.events)")
             }
@@ -72,7 +92,8 @@ struct RoostSim: ParsableCommand {
         print(
             "simulated \(events) events in \(Double(Int(seconds * 100)) / 100) s (\(Int(Double(events) / max(seconds, 1e-9))) events/s)"
         )
-        if undecided > 0 { print("\(undecided) seed(s) passed with linearizability undecided (checker step budget)") }
+        print("\(replaced) member(s) removed and replaced by new nodes")
+        if undecided > 0 { print("\(undecided) seed(s) failed with linearizability undecided (checker step budget)") }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }
     }

@@ -42,6 +42,13 @@ import Testing
         #expect(try withLearner.applying(.promote(4)).voters == [1, 2, 3, 4])
         #expect(throws: RaftError.self) { _ = try Membership(voters: [1]).applying(.remove(1)) }
         #expect(ConfigChange(encoded: ConfigChange.demote(9).encoded) == .demote(9))
+        // A removed id is remembered (through demotions and promotions) and never admitted again.
+        let without3 = try membership.applying(.remove(3))
+        #expect(without3.removed == [3])
+        #expect(throws: RaftError.self) { _ = try without3.applying(.addLearner(3)) }
+        let later = try without3.applying(.addLearner(5)).applying(.promote(5)).applying(.demote(1))
+        #expect(later.removed == [3])
+        #expect(later.voters == [2, 5])
     }
 
     @Test func singleVoterCommitsAndReadsAtOnce() throws {

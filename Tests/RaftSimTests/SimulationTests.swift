@@ -57,6 +57,55 @@ import Testing
         #expect(caught, "\(bug.rawValue) was not caught within 20 seeds")
     }
 
+    /// Removed members are shut down and replaced by brand-new nodes (new ids, empty disks)
+    /// that join as learners from a snapshot and get promoted, all while faults go on.
+    @Test func membersAreReplacedByNewNodesThatBecomeVoters() throws {
+        var replaced = 0
+        var promotedNewcomer = false
+        for seed in UInt64(1)...8 where !promotedNewcomer {
+            var options = Self.options(seed, nodes: 5)
+            options.rates.membershipRuns = 1
+            options.rates.membershipGap = 500
+            options.rates.pinned.insert("membership")
+            let result = try Simulation(options: options).run()
+            #expect(result.passed, "roost-sim \(result.options): \(result.failure ?? "")")
+            replaced += result.retired
+            promotedNewcomer = result.finalMembership?.voters.contains { $0 > 5 } == true
+        }
+        #expect(replaced > 0)
+        #expect(promotedNewcomer, "no run ended with a new node among the voters")
+    }
+
+    /// Swarm testing switches a random half of the fault kinds off per seed, never a pinned one.
+    @Test func swarmSwitchesFaultKindsOffPerSeedButNotPinnedOnes() throws {
+        var rates = FaultRates()
+        try rates.set("drop=0.3")
+        var offSets: Set<[String]> = []
+        for seed in UInt64(1)...20 {
+            var random = SplitMix64(seed: seed)
+            let swarmed = rates.swarmed(using: &random)
+            #expect(swarmed.drop == 0.3)
+            #expect(swarmed.quickRestart == rates.quickRestart)
+            offSets.insert(FaultRates.probabilities.filter { swarmed[keyPath: $0.path] == 0 }.map(\.name))
+        }
+        #expect(offSets.count > 10, "each seed picks its own mix")
+        #expect(offSets.allSatisfy { !$0.contains("drop") })
+    }
+
+    /// `--rate` values are validated, pinned, and part of the replay line, like the times.
+    @Test func rateAssignmentsAreValidatedAndReplayed() throws {
+        var options = SimOptions(seed: 9)
+        #expect(throws: SimError.self) { try options.rates.set("bogus=0.1") }
+        #expect(throws: SimError.self) { try options.rates.set("drop=1.5") }
+        #expect(throws: SimError.self) { try options.rates.set("drop") }
+        try options.rates.set("isolate-at-first-commit=0.5")
+        options.faultTime = 10_000
+        options.swarm = false
+        #expect(
+            options.description
+                == "--seed 9 --nodes 3 --faults all --fault-time 10000 --no-swarm --rate isolate-at-first-commit=0.5")
+    }
+
     @Test func kvCommandsAndSnapshotsRoundTrip() {
         let command = KVStore.Command(client: 3, sequence: 9, input: .cas(key: "k", expected: nil, new: "v"))
         #expect(KVStore.decode(KVStore.encode(command)) == command)
@@ -101,16 +150,21 @@ import Testing
         ])
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("1000 passed, 0 failed"))
+        #expect(!output.contains("undecided"), "every history decided by the linearizability checker")
+        #expect(!output.contains("\n0 member(s) removed"), "membership replacement exercised")
     }
 
     /// Seed budgets per injected bug: each must make some seed fail within its budget. Measured
-    /// (seeds 1..300, --nodes all): double-vote, skip-log-matching and apply-uncommitted fail at
-    /// seed 1; ack-before-persist first at 21 (5 of 300); commit-previous-term first at 54
-    /// (2 of 300). The last two need rare interleavings (a crash inside an fsync window; the
-    /// Figure 8 sequence of three leaders); re-measure when the simulator or the core changes.
+    /// (seeds 1..300, --nodes all, swarm testing on): double-vote, skip-log-matching and
+    /// apply-uncommitted fail at seed 1 (225, 274 and 254 of 300 seeds); ack-before-persist
+    /// first at 24 (19 of 300: a crash while a vote's fsync is in flight, then a second vote);
+    /// commit-previous-term first at 33 (9 of 300: leaders isolated right after their first
+    /// proposal and their first commit make the Figure 8 sequence). Budgets leave room for the
+    /// rates to shift (at 3% a seed, 200 seeds miss with probability 0.2%); re-measure when
+    /// the simulator or the core changes.
     static let budgets: [(InjectedBug, Int)] = [
         (.grantTwoVotesPerTerm, 20), (.skipLogMatchingCheck, 20), (.applyUncommitted, 20),
-        (.acknowledgeBeforePersist, 150), (.commitPreviousTermByCounting, 300),
+        (.acknowledgeBeforePersist, 100), (.commitPreviousTermByCounting, 200),
     ]
 
     @Test(arguments: budgets.map(\.0))

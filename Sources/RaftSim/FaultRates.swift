@@ -1,0 +1,129 @@
+import RaftCore
+
+/// Fault rates and timings, in one place (simulated milliseconds). Probabilities are per event
+/// (per message, per fsync, per election, ...); the `...Runs` ones are the chance that a kind
+/// of scheduled fault happens at all in a run. Everything here is set per run: see
+/// `swarmed(using:)` and `roost-sim --rate`.
+public struct FaultRates: Sendable, Hashable {
+    // MARK: Network
+    public var drop = 0.05
+    public var duplicate = 0.02
+    public var delayMin: UInt64 = 1
+    public var delayMax: UInt64 = 25
+    /// Chance that a message is held back much longer (a stalled link), reordering it far.
+    public var longDelay = 0.02
+    public var longDelayMax: UInt64 = 600
+    /// Partitions (random halves, isolated leader, one-way link, bridge node): mean gap between
+    /// them, and their mean length.
+    public var partitionRuns = 1.0
+    public var partitionGap: UInt64 = 3_000
+    public var partitionLength: UInt64 = 2_000
+    /// Chance that a newly elected leader is cut off from everyone shortly after its election
+    /// (within `isolateNewLeaderDelayMax`), for about `partitionLength`.
+    public var isolateNewLeader = 0.2
+    public var isolateNewLeaderDelayMax: UInt64 = 40
+    /// Chance that a leader is cut off right after the first client proposal of its term:
+    /// leaves an entry on a minority, for a later leader to overwrite.
+    public var isolateAtFirstProposal = 0.8
+    /// Chance that a leader is cut off right after its first commit in its term, before the
+    /// followers learn of it: its successor must not lose what it committed. With the previous
+    /// fault this makes the three-leader sequence of the Raft paper's Figure 8 common.
+    public var isolateAtFirstCommit = 0.8
+
+    // MARK: Disk and power
+    /// Single-node crashes: mean gap; a crashed node restarts after up to `restartDelayMax`.
+    public var crashRuns = 1.0
+    public var crashGap: UInt64 = 3_000
+    public var restartDelayMax: UInt64 = 2_500
+    /// Chance that a crashed node is back almost at once (a supervisor restarting it).
+    public var quickRestart = 0.3
+    /// Chance, per fsync, of a power loss while that fsync is in flight: aims crashes at the
+    /// window where a node has acted on state not yet durable.
+    public var crashDuringFsync = 0.012
+    /// Chance, per fsync of a Ready that grants a vote, of a power loss while it is in flight:
+    /// a vote must be durable before it is sent, and this is where it shows if it is not.
+    public var crashDuringVoteFsync = 0.4
+    /// Whole-cluster power losses (every node at once; each back within
+    /// `powerLossRestartMax`). Committed entries must survive them: a quorum persisted them.
+    public var powerLossRuns = 1.0
+    public var powerLossGap: UInt64 = 8_000
+    public var powerLossRestartMax: UInt64 = 300
+    /// Chance that a crash keeps part of the unsynced writes (a torn write).
+    public var tornWrite = 0.5
+    public var fsyncFast: ClosedRange<UInt64> = 1...4
+    public var fsyncSlow: ClosedRange<UInt64> = 40...200
+    public var slowFsync = 0.05
+
+    // MARK: Operations
+    public var membershipRuns = 1.0
+    public var membershipGap: UInt64 = 2_000
+    public var transferRuns = 1.0
+    public var transferGap: UInt64 = 3_000
+
+    // MARK: Shape of the run (not faults)
+    public var tickInterval: UInt64 = 10
+    public var tickJitter: UInt64 = 3
+    /// Applied entries between snapshots (log compaction) on each node.
+    public var snapshotEvery: UInt64 = 40
+    /// How long a client waits for an answer before recording its operation as pending.
+    public var clientTimeout: UInt64 = 1_500
+    /// After the faults stop, the cluster has this long to recover (restarts, an election,
+    /// catching up); every client operation issued later must complete within `clientTimeout`.
+    public var recoveryBound: UInt64 = 3_000
+    public var clientThink: UInt64 = 20
+
+    /// Probabilities set explicitly (`--rate`): swarm testing leaves them alone.
+    public var pinned: Set<String> = []
+
+    public init() {}
+}
+
+extension FaultRates {
+    /// The probabilities `roost-sim --rate NAME=VALUE` may set, by their command-line names:
+    /// to switch a fault off (0) or make it common while hunting a bug. All but
+    /// `quick-restart` are faults, which swarm testing may switch off.
+    public static var probabilities: [(name: String, path: WritableKeyPath<FaultRates, Double>)] {
+        [
+            ("drop", \.drop), ("duplicate", \.duplicate), ("long-delay", \.longDelay),
+            ("partitions", \.partitionRuns), ("isolate-new-leader", \.isolateNewLeader),
+            ("isolate-at-first-proposal", \.isolateAtFirstProposal),
+            ("isolate-at-first-commit", \.isolateAtFirstCommit), ("crashes", \.crashRuns),
+            ("crash-during-fsync", \.crashDuringFsync), ("crash-during-vote-fsync", \.crashDuringVoteFsync),
+            ("power-loss", \.powerLossRuns), ("torn-write", \.tornWrite), ("slow-fsync", \.slowFsync),
+            ("membership", \.membershipRuns), ("transfers", \.transferRuns), ("quick-restart", \.quickRestart),
+        ]
+    }
+
+    /// Sets one probability from `NAME=VALUE` and pins it.
+    public mutating func set(_ assignment: String) throws(SimError) {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let path = Self.probabilities.first(where: { $0.name == parts[0] })?.path else {
+            throw SimError(
+                "--rate takes NAME=VALUE with NAME one of: \(Self.probabilities.map(\.name).joined(separator: ", "))")
+        }
+        guard let value = Double(parts[1]), value >= 0, value <= 1 else {
+            throw SimError("--rate \(parts[0]) must be a probability between 0 and 1")
+        }
+        self[keyPath: path] = value
+        pinned.insert(parts[0])
+    }
+
+    /// Swarm testing (Groce et al., ISSTA 2012): every fault kind not pinned is switched off
+    /// with probability one half. A run with every fault on at once spends its time recovering
+    /// (a leader isolated at each election rarely gets a proposal); runs with a random subset
+    /// reach deeper states of each kind, and together the seeds still cover every mix.
+    func swarmed(using random: inout SplitMix64) -> FaultRates {
+        var rates = self
+        for (name, path) in Self.probabilities where name != "quick-restart" {
+            let off = random.next() & 1 == 0
+            if off && !pinned.contains(name) { rates[keyPath: path] = 0 }
+        }
+        return rates
+    }
+
+    /// The `--rate` arguments that reproduce the pinned values.
+    var pinnedArguments: String {
+        Self.probabilities.filter { pinned.contains($0.name) }.map { " --rate \($0.name)=\(self[keyPath: $0.path])" }
+            .joined()
+    }
+}
