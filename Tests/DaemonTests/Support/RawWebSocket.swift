@@ -25,10 +25,10 @@ final class RawWebSocket: @unchecked Sendable {
         let end = buffer.firstRange(of: Array("\r\n\r\n".utf8))!
         let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
         buffer.removeSubrange(..<end.upperBound)
-        guard head.hasPrefix("HTTP/1.1 101") else {
-            close(fd)
-            throw TestFailure("upgrade refused: \(head)")
-        }
+        // No close(fd) before throwing: every stored property is set, so a throw here still runs
+        // deinit, which closes it. Closing twice once closed a descriptor another test had just
+        // opened (SQLite's, which then failed with "disk I/O error").
+        guard head.hasPrefix("HTTP/1.1 101") else { throw TestFailure("upgrade refused: \(head)") }
     }
 
     deinit { close(fd) }
