@@ -67,8 +67,10 @@ struct Raft {
             // The log outran the hard state: a torn write kept the entries of a Ready but not
             // the hard state written after them (a follower that learned a new term from the
             // append carrying those entries). Our term is at least the last entry's. Voting
-            // afresh in it is safe: a vote cast in that term was synced by an earlier Ready
-            // (votes are persisted before they are sent), so it would be in `hardState`.
+            // afresh in it is safe: a vote that left this node was synced, in that Ready or an
+            // earlier one, before it was sent, and the durable term never decreases, so a hard
+            // state behind the log means no vote in that term ever left. The raised term is
+            // not written back; every restart derives it from the log the same way.
             term = log.lastTerm
             vote = noNode
         }

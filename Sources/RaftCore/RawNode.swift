@@ -94,6 +94,8 @@ public struct RawNode {
 
     /// Asks the leader to hand leadership to `target` (sent as `timeoutNow` once caught up).
     public mutating func transferLeadership(to target: NodeID) {
+        // `from` names the target; an empty one would be filled with the forwarder's id.
+        guard target != noNode else { return }
         raft.step(Message(kind: .transferLeader, from: target))
     }
 

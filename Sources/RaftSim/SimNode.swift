@@ -25,8 +25,8 @@ final class SimNode {
     /// While this node leads: its term and the commit index it started with, until its first
     /// commit in that term (a moment some faults aim at).
     var firstCommitWatch: (term: UInt64, commit: UInt64)?
-    /// While this node leads and has had no client proposal yet: its term.
-    var firstProposalTerm: UInt64?
+    /// The last term in which this node, as leader, took a client proposal.
+    var proposedInTerm: UInt64 = 0
 
     var isUp: Bool { raw != nil }
 
@@ -44,7 +44,6 @@ final class SimNode {
         syncing = nil
         sentEarly = false
         firstCommitWatch = nil
-        firstProposalTerm = nil
         waiting = []
         pendingReads = []
         incarnation += 1

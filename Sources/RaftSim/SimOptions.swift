@@ -40,7 +40,20 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
         if !swarm { text += " --no-swarm" }
         text += rates.pinnedArguments
         for bug in bugs.map(\.rawValue).sorted() { text += " --inject \(bug)" }
+        if !isCommandLineReproducible { text += " (plus settings roost-sim cannot set)" }
         return text
+    }
+
+    /// Whether `description` replays this run: everything else is at its default.
+    var isCommandLineReproducible: Bool {
+        let defaults = FaultRates()
+        var rest = rates
+        for (name, path) in FaultRates.probabilities where rates.pinned.contains(name) {
+            rest[keyPath: path] = defaults[keyPath: path]
+        }
+        rest.pinned = []
+        let plain = SimOptions(seed: seed)
+        return rest == defaults && clients == plain.clients && keys == plain.keys
     }
 
     var networkFaults: Bool { faults == .network || faults == .all }

@@ -31,21 +31,25 @@ extension Simulation {
     }
 
     /// A node receives a client request: the leader proposes it (or starts a ReadIndex); a
-    /// follower answers with a redirect to the leader it knows.
+    /// follower answers with a redirect to the leader it knows, and so does a node that is not
+    /// (or no longer, or not yet) a member. A retired node's address refuses the connection.
     func receiveRequest(_ key: OperationKey, at id: NodeID, useReadIndex: Bool) {
-        guard let node = node(id), node.isUp, let input = inputs[key], clients[key.client].current?.key == key else {
+        guard let input = inputs[key], clients[key.client].current?.key == key else { return }
+        guard let node = node(id) else {
+            queue.schedule(at: now + uniform(1...5), .clientReply(key, .redirect(noNode)))
             return
         }
+        guard node.isUp else { return }
         trace.add(5)
         trace.add(id)
-        if useReadIndex {
+        if useReadIndex && node.raw!.membership.contains(id) {
             node.waiting.insert(key)
             node.raw!.readIndex(context: key.context)
         } else if node.raw!.role == .leader {
             node.waiting.insert(key)
             node.raw!.propose(KVStore.encode(KVStore.Command(client: key.client, sequence: key.sequence, input: input)))
-            if node.firstProposalTerm == node.raw!.term {
-                node.firstProposalTerm = nil
+            if node.proposedInTerm != node.raw!.term {
+                node.proposedInTerm = node.raw!.term
                 if options.networkFaults && faultsActive && chance(rates.isolateAtFirstProposal) {
                     queue.schedule(at: now + uniform(0...5), .isolate(id, node.incarnation))
                 }

@@ -17,7 +17,7 @@ extension Simulation {
         case .powerLoss: powerLoss()
         case .isolate(let id, let incarnation):
             if let node = node(id), node.incarnation == incarnation, node.isUp, faultsActive { isolate(id) }
-        case .endIsolation: endIsolation()
+        case .endIsolation(let generation): endIsolation(generation)
         case .restart(let id): restart(id)
         case .partition: partition()
         case .heal: heal()
@@ -71,20 +71,28 @@ extension Simulation {
         }
     }
 
-    /// Cuts a node off from everyone (a freshly elected leader), replacing any partition.
+    /// Cuts a node off from everyone (a leader at a chosen moment), on top of any partition.
+    /// It replaces an earlier isolation: the node cut off before is back (the Figure 8
+    /// sequence needs exactly that: the previous leader returns as the next one is cut off).
     func isolate(_ id: NodeID) {
         trace.add(15)
         trace.add(id)
-        var cut: Set<Link> = []
-        for other in nodes where other.id != id { cut.formUnion(Self.both(id, other.id)) }
-        blocked = cut
-        queue.schedule(at: now + gap(mean: rates.partitionLength), .endIsolation)
+        isolations += 1
+        isolation = (id, isolations)
+        queue.schedule(at: now + gap(mean: rates.partitionLength), .endIsolation(isolations))
     }
 
-    /// Ends an isolation (or whatever partition replaced it); unlike `heal`, schedules nothing.
-    func endIsolation() {
+    /// Ends an isolation unless a newer one replaced it.
+    func endIsolation(_ generation: UInt64) {
+        guard isolation?.generation == generation else { return }
         trace.add(16)
-        blocked = []
+        isolation = nil
+    }
+
+    /// Whether the network carries nothing from `sender` to `receiver` now.
+    func isCut(_ sender: NodeID, _ receiver: NodeID) -> Bool {
+        if let isolated = isolation?.node, isolated == sender || isolated == receiver { return true }
+        return partitionCut.contains(Link(from: sender, to: receiver))
     }
 
     func restart(_ id: NodeID) {
@@ -129,7 +137,7 @@ extension Simulation {
         }
         trace.add(9)
         trace.add(UInt64(cut.count))
-        blocked = cut
+        partitionCut = cut
         queue.schedule(at: now + gap(mean: rates.partitionLength), .heal)
     }
 
@@ -137,7 +145,7 @@ extension Simulation {
 
     func heal() {
         trace.add(10)
-        blocked = []
+        partitionCut = []
         if faultsActive { queue.schedule(at: now + gap(mean: rates.partitionGap), .partition) }
     }
 
@@ -157,7 +165,8 @@ extension Simulation {
     /// Faults stop: the network heals, crashed nodes come back, learners are promoted again.
     func endFaults() {
         faultsActive = false
-        blocked = []
+        partitionCut = []
+        isolation = nil
         trace.add(13)
         for node in nodes where !node.isUp { queue.schedule(at: now + uniform(1...100), .restart(node.id)) }
     }

@@ -16,15 +16,16 @@ extension Simulation {
             let jitter = rates.tickJitter
             let next = rates.tickInterval - jitter + random.uniform(2 * jitter + 1)
             queue.schedule(at: now + max(1, next), .tick(id, incarnation))
-        case .deliver(let message):
+        case .deliver(let message, let sender):
             trace.add(2)
+            trace.add(sender)
             trace.add(message.from)
             trace.add(message.to)
             trace.add(message.term)
             trace.add(message.index)
             trace.add(message.kind.rawValue)
             guard let target = node(message.to), target.isUp,
-                !blocked.contains(Link(from: message.from, to: message.to))
+                !isCut(sender, message.to)
             else { return }
             target.raw!.step(message)
             drive(target)
@@ -48,7 +49,6 @@ extension Simulation {
             checker.leaderElected(node.id, term: node.raw!.term)
             checker.leaderLogComplete(node.id, term: node.raw!.term, log: node.raw!)
             node.firstCommitWatch = (node.raw!.term, node.raw!.committedIndex)
-            node.firstProposalTerm = node.raw!.term
             if options.networkFaults && faultsActive && chance(rates.isolateNewLeader) {
                 let delay = uniform(1...rates.isolateNewLeaderDelayMax)
                 queue.schedule(at: now + delay, .isolate(node.id, node.incarnation))
@@ -68,7 +68,7 @@ extension Simulation {
             node.disk.write(.hardState(hard))
         }
         if options.bugs.contains(.acknowledgeBeforePersist) {
-            send(ready.messages)
+            send(ready.messages, from: node.id)
             node.sentEarly = true
         }
         if options.bugs.contains(.applyUncommitted) {
@@ -92,7 +92,7 @@ extension Simulation {
     func finishReady(_ node: SimNode) {
         guard let ready = node.syncing else { return }
         node.disk.sync()
-        if !node.sentEarly { send(ready.messages) }
+        if !node.sentEarly { send(ready.messages, from: node.id) }
         node.sentEarly = false
         if let snapshot = ready.snapshot {
             node.kv = KVStore.decoded(snapshot.data)
@@ -177,18 +177,19 @@ extension Simulation {
     }
 
     /// Puts messages on the network: dropped, delayed (which reorders) or duplicated.
-    func send(_ messages: [Message]) {
+    func send(_ messages: [Message], from sender: NodeID) {
         for message in messages {
             guard node(message.to) != nil else { continue }  // Retired: nobody listens.
-            if blocked.contains(Link(from: message.from, to: message.to)) { continue }
+            if isCut(sender, message.to) { continue }
             let faulty = options.networkFaults && faultsActive
             if faulty && chance(rates.drop) { continue }
             let stalled = faulty && chance(rates.longDelay)
             let delay = uniform(
                 rates.delayMin...(stalled ? rates.longDelayMax : rates.delayMax))
-            queue.schedule(at: now + delay, .deliver(message))
+            queue.schedule(at: now + delay, .deliver(message, sender: sender))
             if faulty && chance(rates.duplicate) {
-                queue.schedule(at: now + uniform(rates.delayMin...rates.delayMax), .deliver(message))
+                queue.schedule(
+                    at: now + uniform(rates.delayMin...rates.delayMax), .deliver(message, sender: sender))
             }
         }
     }

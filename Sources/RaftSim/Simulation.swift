@@ -22,7 +22,12 @@ public final class Simulation {
     /// Nodes whose removal committed, waiting to be shut down.
     var retiring: Set<NodeID> = []
     var retired = 0
-    var blocked: Set<Link> = []
+    /// Links cut by the current partition (`heal` ends it).
+    var partitionCut: Set<Link> = []
+    /// The node cut off from everyone (a targeted fault), if any, and the generation of that
+    /// isolation: a new isolation replaces the previous one, whose end event then does nothing.
+    var isolation: (node: NodeID, generation: UInt64)?
+    var isolations: UInt64 = 0
     var checker = SafetyChecker()
     var trace = TraceHasher()
     public private(set) var events = 0
@@ -48,13 +53,15 @@ public final class Simulation {
 
     enum SimEvent {
         case tick(NodeID, UInt64)
-        case deliver(Message)
+        /// A message and the node that really sent it (a forwarded request's `from` may name
+        /// another node).
+        case deliver(Message, sender: NodeID)
         case fsyncDone(NodeID, UInt64, UInt64)
         case crash
         case crashNode(NodeID, UInt64)
         case powerLoss
         case isolate(NodeID, UInt64)
-        case endIsolation
+        case endIsolation(UInt64)
         case restart(NodeID)
         case partition
         case heal
