@@ -47,13 +47,18 @@ extension Simulation {
         crash(candidates[Int(random.uniform(UInt64(candidates.count)))])
     }
 
-    func crash(_ victim: SimNode) {
+    /// Power loss on one node: it keeps what it synced (a torn write keeps a random prefix of
+    /// the rest too) and restarts within `restartWithin`, or after a quick or a slow delay.
+    func crash(_ victim: SimNode, restartWithin: ClosedRange<UInt64>? = nil) {
         let kept = chance(rates.tornWrite) ? Int(random.uniform(UInt64(victim.disk.pendingCount + 1))) : 0
         trace.add(7)
         trace.add(victim.id)
         trace.add(UInt64(kept))
         victim.crash(keepingPrefixOf: kept)
-        let delay = chance(rates.quickRestart) ? uniform(1...20) : uniform(100...rates.restartDelayMax)
+        let delay =
+            if let restartWithin { uniform(restartWithin) } else {
+                chance(rates.quickRestart) ? uniform(1...20) : uniform(100...rates.restartDelayMax)
+            }
         queue.schedule(at: now + delay, .restart(victim.id))
     }
 
@@ -63,12 +68,7 @@ extension Simulation {
         guard faultsActive else { return }
         queue.schedule(at: now + gap(mean: rates.powerLossGap), .powerLoss)
         trace.add(14)
-        for victim in nodes where victim.isUp {
-            let kept = chance(rates.tornWrite) ? Int(random.uniform(UInt64(victim.disk.pendingCount + 1))) : 0
-            victim.crash(keepingPrefixOf: kept)
-            trace.add(UInt64(kept))
-            queue.schedule(at: now + uniform(1...rates.powerLossRestartMax), .restart(victim.id))
-        }
+        for victim in nodes where victim.isUp { crash(victim, restartWithin: 1...rates.powerLossRestartMax) }
     }
 
     /// Cuts a node off from everyone (a leader at a chosen moment), on top of any partition.
