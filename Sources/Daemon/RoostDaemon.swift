@@ -115,7 +115,16 @@ public final class RoostDaemon: Sendable {
         var group = ServiceGroupConfiguration(
             services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(config.timeouts.shutdownSeconds)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            await reconciler.stop()
+            unlink(socket)
+            throw error
+        }
+        // Passes are started by unstructured kicks; the last one must finish before `run`
+        // returns, or it could write into a state directory its owner is already removing.
+        await reconciler.stop()
         unlink(socket)
     }
 

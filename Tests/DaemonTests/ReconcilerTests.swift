@@ -60,6 +60,19 @@ import Testing
         }
     }
 
+    /// After `stop()` (daemon shutdown) a kick starts no pass: nothing is written into a state
+    /// directory that is being removed. (A stop that did not block kicks would wait here for
+    /// the pass the kick started, and the instance would be on disk.)
+    @Test func stoppedReconcilerStartsNoPass() async throws {
+        let fixture = try Fixture()
+        try fixture.create("a")
+        let reconciler = fixture.reconciler()
+        await reconciler.stop()
+        await reconciler.kick()
+        await reconciler.stop()
+        #expect(fixture.namesOnDisk.isEmpty)
+    }
+
     @Test func convergesCreateUpdateRenameDelete() async throws {
         let fixture = try Fixture()
         let a = try fixture.create("a")

@@ -44,6 +44,10 @@ public actor Reconciler {
     private let fault: FaultPoint
     private var passRequested = false
     private var running = false
+    /// Set by `stop()`: no pass starts afterwards.
+    private var stopped = false
+    /// `stop()` callers waiting for the running pass to finish.
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var retryDelay: Duration = .zero
     /// Longest wait between retries of a failing pass.
     static let retryDelayMax: Duration = .seconds(60)
@@ -68,6 +72,7 @@ public actor Reconciler {
 
     /// Asks for a pass; passes requested while one runs coalesce into one more.
     public func kick() {
+        guard !stopped else { return }
         passRequested = true
         guard !running else { return }
         running = true
@@ -75,7 +80,7 @@ public actor Reconciler {
     }
 
     private func drain() async {
-        while passRequested {
+        while passRequested && !stopped {
             passRequested = false
             do {
                 try converge()
@@ -91,6 +96,18 @@ public actor Reconciler {
             }
         }
         running = false
+        for waiter in stopWaiters { waiter.resume() }
+        stopWaiters.removeAll()
+    }
+
+    /// Stops reconciling at shutdown: when this returns no pass is running and none will start
+    /// (later kicks and retry timers do nothing), so nothing writes into the state directory
+    /// after the daemon has stopped.
+    public func stop() async {
+        stopped = true
+        passRequested = false
+        guard running else { return }
+        await withCheckedContinuation { stopWaiters.append($0) }
     }
 
     /// One full pass. Throws when a step fails; the next pass picks up from what exists.
