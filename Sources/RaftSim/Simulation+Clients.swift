@@ -50,9 +50,7 @@ extension Simulation {
             node.raw!.propose(KVStore.encode(KVStore.Command(client: key.client, sequence: key.sequence, input: input)))
             if node.proposedInTerm != node.raw!.term {
                 node.proposedInTerm = node.raw!.term
-                if options.networkFaults && faultsActive && chance(rates.isolateAtFirstProposal) {
-                    queue.schedule(at: now + uniform(0...5), .isolate(id, node.incarnation))
-                }
+                maybeIsolate(node, chance: rates.isolateAtFirstProposal, within: 0...5)
             }
         } else {
             queue.schedule(at: now + uniform(1...5), .clientReply(key, .redirect(node.raw!.leader)))

@@ -82,6 +82,14 @@ extension Simulation {
         queue.schedule(at: now + gap(mean: rates.partitionLength), .endIsolation(isolations))
     }
 
+    /// With the given probability (network faults on, faults still active), cuts `node` off
+    /// within `delay`: the targeted isolations at a leader's election, first proposal and first
+    /// commit.
+    func maybeIsolate(_ node: SimNode, chance probability: Double, within delay: ClosedRange<UInt64>) {
+        guard options.networkFaults && faultsActive && chance(probability) else { return }
+        queue.schedule(at: now + uniform(delay), .isolate(node.id, node.incarnation))
+    }
+
     /// Ends an isolation unless a newer one replaced it.
     func endIsolation(_ generation: UInt64) {
         guard isolation?.generation == generation else { return }

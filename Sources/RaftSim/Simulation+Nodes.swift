@@ -49,10 +49,7 @@ extension Simulation {
             checker.leaderElected(node.id, term: node.raw!.term)
             checker.leaderLogComplete(node.id, term: node.raw!.term, log: node.raw!)
             node.firstCommitWatch = (node.raw!.term, node.raw!.committedIndex)
-            if options.networkFaults && faultsActive && chance(rates.isolateNewLeader) {
-                let delay = uniform(1...rates.isolateNewLeaderDelayMax)
-                queue.schedule(at: now + delay, .isolate(node.id, node.incarnation))
-            }
+            maybeIsolate(node, chance: rates.isolateNewLeader, within: 1...rates.isolateNewLeaderDelayMax)
         }
         if let snapshot = ready.snapshot {
             node.storage.applySnapshot(snapshot)
@@ -134,9 +131,7 @@ extension Simulation {
         }
         guard node.raw!.committedIndex > watch.commit else { return }
         node.firstCommitWatch = nil
-        if options.networkFaults && faultsActive && chance(rates.isolateAtFirstCommit) {
-            queue.schedule(at: now + uniform(0...2), .isolate(node.id, node.incarnation))
-        }
+        maybeIsolate(node, chance: rates.isolateAtFirstCommit, within: 0...2)
     }
 
     func apply(_ entry: Entry, on node: SimNode) {
