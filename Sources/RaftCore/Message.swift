@@ -33,6 +33,11 @@ public struct Message: Sendable, Hashable, CustomStringConvertible {
     public var snapshot: Snapshot? = nil
     public var offset: UInt64 = 0
     public var done = false
+    /// Heartbeat round, echoed by the response: increases with every heartbeat broadcast in a
+    /// term, and its high bits are the leader's tick count at the send (`Raft.roundTick`). A read
+    /// counts only acknowledgements of rounds sent after it arrived; a lease counts from the
+    /// send time of a round a quorum acknowledged.
+    public var round: UInt64 = 0
 
     public init(
         kind: Kind, from: NodeID = noNode, to: NodeID = noNode, term: UInt64 = 0, logTerm: UInt64 = 0,

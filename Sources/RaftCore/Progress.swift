@@ -18,13 +18,31 @@ struct Progress: Sendable, Hashable {
     /// Heard from since the last check-quorum round.
     var recentActive = false
     var isLearner = false
-    /// Last index of each unacknowledged append in replicate state, oldest first.
-    var inflights: [UInt64] = []
-    /// Snapshot being sent (index) and the next chunk offset.
-    var pendingSnapshot: UInt64 = 0
-    var snapshotOffset: UInt64 = 0
+    /// Last index and payload bytes of each unacknowledged append in replicate state, oldest
+    /// first.
+    var inflights: [Inflight] = []
+    /// Sum of `inflights`' bytes.
+    var inflightBytes = 0
+    /// The snapshot being streamed in snapshot state, pinned for the whole transfer: a newer
+    /// compaction on the leader does not restart it (storage keeps it readable while it is in
+    /// `RawNode.snapshotsInUse`).
+    var snapshot: SnapshotMetadata?
+    /// Bytes of it the follower acknowledged, and bytes sent (one chunk in flight at most).
+    var snapshotAcked: UInt64 = 0
+    var snapshotSent: UInt64 = 0
+    /// Ticks since the transfer last made progress; a chunk is resent only after a stall.
+    var snapshotStall = 0
+    /// Stall timeouts in a row (reset by progress).
+    var snapshotStalls = 0
+    /// Index of the snapshot being streamed, 0 if none.
+    var pendingSnapshot: UInt64 { snapshot?.index ?? 0 }
     /// Highest commit index sent to this follower (capped by what the message let it have).
     var sentCommit: UInt64 = 0
+
+    struct Inflight: Sendable, Hashable {
+        var index: UInt64
+        var bytes: Int
+    }
 
     init(next: UInt64, isLearner: Bool) {
         self.next = next
@@ -40,8 +58,12 @@ struct Progress: Sendable, Hashable {
         state = .probe
         probeSent = false
         inflights = []
-        pendingSnapshot = 0
-        snapshotOffset = 0
+        inflightBytes = 0
+        snapshot = nil
+        snapshotAcked = 0
+        snapshotSent = 0
+        snapshotStall = 0
+        snapshotStalls = 0
     }
 
     mutating func becomeReplicate() {
@@ -49,13 +71,18 @@ struct Progress: Sendable, Hashable {
         next = match + 1
         probeSent = false
         inflights = []
+        inflightBytes = 0
     }
 
-    mutating func becomeSnapshot(_ index: UInt64) {
+    mutating func becomeSnapshot(_ metadata: SnapshotMetadata) {
         state = .snapshot
-        pendingSnapshot = index
-        snapshotOffset = 0
+        snapshot = metadata
+        snapshotAcked = 0
+        snapshotSent = 0
+        snapshotStall = 0
+        snapshotStalls = 0
         inflights = []
+        inflightBytes = 0
         probeSent = false
     }
 
@@ -80,26 +107,31 @@ struct Progress: Sendable, Hashable {
             return true
         }
         guard next - 1 == rejected else { return false }
-        next = max(min(rejected, hint + 1), 1)
+        // Never below match + 1: a rejection delayed and reordered in the network must not walk
+        // `next` back into what the follower is known to have. (Into a compacted prefix, that
+        // started a snapshot the follower could only answer with its current match, which left
+        // the leader stuck in snapshot state: `roost-sim --seed 703448`.)
+        next = max(min(rejected, hint + 1), match + 1)
         probeSent = false
         return true
     }
 
     /// Whether another append may be sent now.
-    func isPaused(inflightMax: Int) -> Bool {
+    func isPaused(inflightMax: Int, inflightBytesMax: Int) -> Bool {
         switch state {
         case .probe: probeSent
-        case .replicate: inflights.count >= inflightMax
+        case .replicate: inflights.count >= inflightMax || inflightBytes >= inflightBytesMax
         case .snapshot: true
         }
     }
 
-    mutating func sentEntries(lastIndex: UInt64, count: Int) {
+    mutating func sentEntries(lastIndex: UInt64, count: Int, bytes: Int) {
         switch state {
         case .replicate:
             if count > 0 {
                 next = lastIndex + 1
-                inflights.append(lastIndex)
+                inflights.append(Inflight(index: lastIndex, bytes: bytes))
+                inflightBytes += bytes
             }
         case .probe:
             probeSent = true
@@ -110,6 +142,13 @@ struct Progress: Sendable, Hashable {
 
     /// Frees in-flight slots for appends acknowledged up to `index`.
     mutating func freeInflights(through index: UInt64) {
-        inflights.removeAll { $0 <= index }
+        while let first = inflights.first, first.index <= index { freeFirstInflight() }
+    }
+
+    /// Frees the oldest in-flight slot (acknowledged, or given up on after a heartbeat response
+    /// showed the follower alive while the window was full).
+    mutating func freeFirstInflight() {
+        guard !inflights.isEmpty else { return }
+        inflightBytes -= inflights.removeFirst().bytes
     }
 }

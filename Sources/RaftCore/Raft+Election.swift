@@ -10,7 +10,7 @@ extension Raft {
         guard role != .leader else { return }
         // Do not campaign with committed configuration changes not yet applied: the
         // membership we would campaign under may be stale.
-        if hasUnappliedConfigChange() { return }
+        if hasUnappliedConfigChange() && !bugs.isInjected(.staleConfigCampaign) { return }
         let preVoting = kind == .preElection
         let transfer = kind == .transfer
         let voteTerm: UInt64
@@ -38,10 +38,18 @@ extension Raft {
         }
     }
 
+    /// Whether a committed configuration change is not applied yet (read in bounded batches;
+    /// an unreadable range counts as holding one: campaigning waits rather than risk it).
     func hasUnappliedConfigChange() -> Bool {
-        guard log.committed > log.applied else { return false }
-        let pending = (try? log.entries(log.applied + 1, log.committed + 1, maxBytes: .max)) ?? []
-        return pending.contains { $0.kind == .configChange }
+        var low = log.applied + 1
+        while low <= log.committed {
+            guard let batch = try? log.entries(low, log.committed + 1, maxBytes: 1 << 20), let end = batch.last else {
+                return true
+            }
+            if batch.contains(where: { $0.kind == .configChange }) { return true }
+            low = end.index + 1
+        }
+        return false
     }
 
     enum VoteResult { case won, lost, pending }
@@ -70,7 +78,7 @@ extension Raft {
             vote == message.from
             || (vote == noNode && leader == noNode)
             || (message.kind == .preVote && message.term > term)
-            || bugs.contains(.grantTwoVotesPerTerm)
+            || bugs.isInjected(.grantTwoVotesPerTerm)
         let responseKind: Message.Kind = message.kind == .vote ? .voteResponse : .preVoteResponse
         if canVote && log.isUpToDate(index: message.index, term: message.logTerm) {
             // A granted pre-vote answers in the requested term; a real vote in ours (equal).

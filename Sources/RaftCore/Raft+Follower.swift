@@ -34,7 +34,11 @@ extension Raft {
             forwarded.to = leader
             send(forwarded)
         case .readIndexResponse:
-            readStates.append(ReadState(index: message.index, context: message.context))
+            if message.reject {
+                droppedReads.append(message.context)
+            } else {
+                readStates.append(ReadState(index: message.index, context: message.context))
+            }
         default:
             break
         }
@@ -47,7 +51,7 @@ extension Raft {
             send(Message(kind: .appendResponse, to: message.from, index: log.committed))
             return
         }
-        if bugs.contains(.skipLogMatchingCheck) {
+        if bugs.isInjected(.skipLogMatchingCheck) {
             let lastNew = message.index + UInt64(message.entries.count)
             if !message.entries.isEmpty, message.index <= log.lastIndex {
                 let keep = message.entries.filter { $0.index > log.committed }
@@ -72,11 +76,15 @@ extension Raft {
 
     mutating func handleHeartbeat(_ message: Message) {
         log.commitTo(min(message.commit, log.lastIndex))
-        send(Message(kind: .heartbeatResponse, to: message.from, context: message.context))
+        var response = Message(kind: .heartbeatResponse, to: message.from, context: message.context)
+        response.round = message.round
+        send(response)
     }
 
-    /// InstallSnapshot in chunks: chunks are accepted in order (a stale or out-of-order chunk is
-    /// answered with the offset we want next); the last chunk restores the snapshot.
+    /// InstallSnapshot in chunks: chunks are accepted in order and handed to the application to
+    /// stage (`Ready.snapshotChunks`), so the core never holds the snapshot's data. A chunk out
+    /// of order is refused with the offset we have (0 after a restart); the last chunk
+    /// installs the staged snapshot (`Ready.snapshot`, whose data is empty).
     mutating func handleSnapshot(_ message: Message) {
         guard let chunk = message.snapshot else { return }
         if chunk.index <= log.committed {
@@ -84,28 +92,27 @@ extension Raft {
             send(Message(kind: .appendResponse, to: message.from, index: log.committed))
             return
         }
-        if message.offset == 0 {
-            incomingSnapshot = Snapshot(index: chunk.index, term: chunk.term, membership: chunk.membership, data: [])
-        }
-        guard var partial = incomingSnapshot, partial.index == chunk.index, partial.term == chunk.term,
-            UInt64(partial.data.count) == message.offset
-        else {
-            let wanted = incomingSnapshot?.index == chunk.index ? UInt64(incomingSnapshot?.data.count ?? 0) : 0
-            var response = Message(kind: .snapshotResponse, to: message.from, index: wanted)
-            response.snapshot = Snapshot(index: chunk.index, term: chunk.term)
+        let metadata = Snapshot(index: chunk.index, term: chunk.term, membership: chunk.membership)
+        if message.offset == 0 { incomingSnapshot = (metadata, 0) }
+        guard let partial = incomingSnapshot, partial.metadata == metadata, partial.received == message.offset else {
+            let had = incomingSnapshot?.metadata == metadata ? incomingSnapshot?.received ?? 0 : 0
+            var response = Message(kind: .snapshotResponse, to: message.from, index: had, reject: true)
+            response.snapshot = metadata
             send(response)
             return
         }
-        partial.data.append(contentsOf: chunk.data)
-        incomingSnapshot = partial
+        snapshotChunks.append(
+            SnapshotChunk(index: chunk.index, term: chunk.term, offset: message.offset, data: chunk.data))
+        let received = partial.received + UInt64(chunk.data.count)
         guard message.done else {
-            var response = Message(kind: .snapshotResponse, to: message.from, index: UInt64(partial.data.count))
-            response.snapshot = Snapshot(index: chunk.index, term: chunk.term)
+            incomingSnapshot = (metadata, received)
+            var response = Message(kind: .snapshotResponse, to: message.from, index: received)
+            response.snapshot = metadata
             send(response)
             return
         }
         incomingSnapshot = nil
-        if restore(partial) {
+        if restore(metadata) {
             send(Message(kind: .appendResponse, to: message.from, index: log.lastIndex))
         } else {
             send(Message(kind: .appendResponse, to: message.from, index: log.committed))

@@ -18,23 +18,33 @@ extension Raft {
 
     mutating func stepLeaderResponse(_ message: Message) {
         let from = message.from
-        progress[from]?.recentActive = true
+        switch message.kind {
+        case .appendResponse, .heartbeatResponse, .snapshotResponse:
+            // Only a response to our own replication traffic proves the peer is alive and
+            // follows us. A local `unreachable` report (or a stale vote response) proves
+            // nothing: counting it would keep a partitioned leader in office forever.
+            progress[from]?.recentActive = true
+        default:
+            break
+        }
         switch message.kind {
         case .appendResponse:
             handleAppendResponse(message)
         case .heartbeatResponse:
             progress[from]?.probeSent = false
             if let entry = progress[from], entry.state == .replicate,
-                entry.inflights.count >= config.inflightMessagesMax
+                entry.isPaused(inflightMax: config.inflightMessagesMax, inflightBytesMax: config.inflightBytesMax)
             {
-                progress[from]?.inflights.removeFirst()
+                progress[from]?.freeFirstInflight()
             }
-            if let entry = progress[from], entry.state == .snapshot {
-                sendSnapshotChunk(to: from)
-            } else if let entry = progress[from], entry.match < log.lastIndex {
+            // A follower in snapshot state gets its chunks from the transfer itself.
+            if let entry = progress[from], entry.state != .snapshot, entry.match < log.lastIndex {
                 sendAppend(to: from)
             }
-            acknowledgeRead(from: from, context: message.context)
+            if membership.isVoter(from), heartbeatAcks[from].map({ $0 < message.round }) ?? true {
+                heartbeatAcks[from] = message.round
+            }
+            acknowledgeRead(from: from, context: message.context, round: message.round)
         case .snapshotResponse:
             handleSnapshotResponse(message)
         case .unreachable:
@@ -51,31 +61,43 @@ extension Raft {
         guard message.entries.count <= config.proposalBatchMax else {
             return dropProposal(message, reason: "batch too large")
         }
-        let bytes = message.entries.reduce(0) { $0 + $1.size }
+        let bytes = message.entries.reduce(0) { $0 + $1.data.count }
         guard uncommittedBytes == 0 || uncommittedBytes + bytes <= config.uncommittedBytesMax else {
             return dropProposal(message, reason: "too many uncommitted bytes")
         }
         var entries = message.entries
+        var successor = noNode
         for position in entries.indices where entries[position].kind == .configChange {
-            if pendingConfigIndex > log.applied || !configChangeAllowed(entries[position]) {
-                // Refused: keep the slot as an empty normal entry so indexes stay as proposed.
+            let gated = pendingConfigIndex > log.applied && !bugs.isInjected(.skipPendingConfigGate)
+            let refusal =
+                gated
+                ? "a configuration change is pending" : configChangeRefusal(entries[position], successor: &successor)
+            if let refusal {
+                // Refused: keep the slot as an empty normal entry so indexes stay as proposed,
+                // and tell the proposer.
+                let hint = successor != noNode ? successor : id
+                droppedProposals.append(DroppedProposal(entries: [entries[position]], reason: refusal, leader: hint))
                 entries[position] = Entry(term: 0, index: 0)
             } else {
                 pendingConfigIndex = log.lastIndex + UInt64(position) + 1
             }
         }
-        appendEntries(entries, counted: true)
+        appendEntries(entries)
         broadcastAppend()
+        // After the append, so the successor is caught up with the refused slot too before it
+        // is told to campaign.
+        if successor != noNode { handleTransferLeader(to: successor) }
     }
 
-    /// Appends entries with this leader's term and the next indexes, and counts self's match.
-    mutating func appendEntries(_ entries: [Entry], counted: Bool) {
+    /// Appends entries with this leader's term and the next indexes, counts their payload bytes
+    /// as uncommitted, and counts self's match.
+    mutating func appendEntries(_ entries: [Entry]) {
         var last = log.lastIndex
         let stamped = entries.map { entry -> Entry in
             last += 1
             return Entry(term: term, index: last, kind: entry.kind, data: entry.data)
         }
-        if counted { uncommittedBytes += stamped.reduce(0) { $0 + $1.size } }
+        uncommittedBytes += stamped.reduce(0) { $0 + $1.data.count }
         log.append(stamped)
         _ = progress[id]?.maybeUpdate(log.lastIndex)
         maybeCommit()
@@ -88,7 +110,7 @@ extension Raft {
         let matches = membership.voters.map { progress[$0]?.match ?? 0 }.sorted(by: >)
         guard matches.count >= membership.quorum else { return false }
         let candidate = matches[membership.quorum - 1]
-        if bugs.contains(.commitPreviousTermByCounting), candidate > log.committed {
+        if bugs.isInjected(.commitPreviousTermByCounting), candidate > log.committed {
             log.commitTo(candidate)
             return true
         }
@@ -98,9 +120,15 @@ extension Raft {
         return true
     }
 
+    /// Releases the payload bytes of newly committed entries that this leader counted: those of
+    /// its own term (every entry it appended, and nothing an earlier leader appended; `reset`
+    /// zeroes the count at each term change). Payload only, as etcd: the leader's empty entry
+    /// and refused slots count nothing, so the first proposal of a term is never refused.
     mutating func releaseUncommitted(from low: UInt64, through high: UInt64) {
         guard low <= high, let entries = try? log.entries(low, high + 1, maxBytes: .max) else { return }
-        uncommittedBytes = max(0, uncommittedBytes - entries.reduce(0) { $0 + $1.size })
+        let released = entries.reduce(0) { $0 + ($1.term == term ? $1.data.count : 0) }
+        precondition(released <= uncommittedBytes, "released \(released) of \(uncommittedBytes) uncommitted bytes")
+        uncommittedBytes -= released
     }
 
     mutating func handleAppendResponse(_ message: Message) {
@@ -115,7 +143,9 @@ extension Raft {
             return
         }
         guard var entry = progress[from] else { return }
-        let updated = entry.maybeUpdate(message.index)
+        // A probe answered at the match we already know also locates the follower: move it back
+        // to replicate (etcd does the same), or it would wait for the next heartbeat.
+        let updated = entry.maybeUpdate(message.index) || (entry.state == .probe && entry.match == message.index)
         if updated {
             switch entry.state {
             case .probe: entry.becomeReplicate()
@@ -123,6 +153,14 @@ extension Raft {
             case .replicate: entry.freeInflights(through: message.index)
             default: break
             }
+        }
+        if !updated, entry.state == .snapshot, entry.match >= entry.pendingSnapshot {
+            // The follower already has everything the snapshot holds (it answered a chunk with
+            // its commit index): the transfer is moot.
+            entry.becomeProbe()
+            progress[from] = entry
+            sendAppend(to: from)
+            return
         }
         progress[from] = entry
         guard updated else { return }
@@ -138,7 +176,7 @@ extension Raft {
             }
         }
         if from == leadTransferee, progress[from]?.match == log.lastIndex {
-            send(Message(kind: .timeoutNow, to: from))
+            sendTimeoutNow(to: from)
         }
     }
 
@@ -149,7 +187,9 @@ extension Raft {
     /// Sends the next append (or starts a snapshot) to `to`. Returns whether a message went out.
     @discardableResult
     mutating func sendAppend(to member: NodeID, sendIfEmpty: Bool = true) -> Bool {
-        guard var entry = progress[member], !entry.isPaused(inflightMax: config.inflightMessagesMax) else {
+        guard var entry = progress[member],
+            !entry.isPaused(inflightMax: config.inflightMessagesMax, inflightBytesMax: config.inflightBytesMax)
+        else {
             return false
         }
         let previous = entry.next - 1
@@ -162,44 +202,72 @@ extension Raft {
         var message = Message(kind: .append, to: member, logTerm: previousTerm, index: previous, entries: entries)
         message.commit = log.committed
         entry.sentCommit = max(entry.sentCommit, min(log.committed, entries.last?.index ?? previous))
-        entry.sentEntries(lastIndex: entries.last?.index ?? previous, count: entries.count)
+        entry.sentEntries(
+            lastIndex: entries.last?.index ?? previous, count: entries.count, bytes: entries.reduce(0) { $0 + $1.size })
         progress[member] = entry
         send(message)
         return true
     }
 
     mutating func broadcastHeartbeat(context: [UInt8]) {
+        let round = nextRound()
         for member in membership.all where member != id {
             // Never tell a follower to commit beyond what it is known to have.
             let commit = min(progress[member]?.match ?? 0, log.committed)
             if let sent = progress[member]?.sentCommit, commit > sent { progress[member]?.sentCommit = commit }
-            send(Message(kind: .heartbeat, to: member, commit: commit, context: context))
+            var heartbeat = Message(kind: .heartbeat, to: member, commit: commit, context: context)
+            heartbeat.round = round
+            send(heartbeat)
         }
     }
 
     mutating func handleTransferLeader(to target: NodeID) {
         guard target != id, membership.isVoter(target), leadTransferee != target else { return }
         leadTransferee = target
-        electionElapsed = 0
+        transferElapsed = 0
         if progress[target]?.match == log.lastIndex {
-            send(Message(kind: .timeoutNow, to: target))
+            sendTimeoutNow(to: target)
         } else {
             sendAppend(to: target)
         }
+    }
+
+    /// Tells the transfer target to campaign now. Its campaign breaks the followers' lease, so
+    /// this leader serves no more lease reads in its term.
+    mutating func sendTimeoutNow(to target: NodeID) {
+        leaseRevoked = true
+        send(Message(kind: .timeoutNow, to: target))
     }
 
     mutating func dropProposal(_ message: Message, reason: String) {
         droppedProposals.append(DroppedProposal(entries: message.entries, reason: reason, leader: leader))
     }
 
-    /// Whether a configuration change is allowed now: a learner is promoted only once it has
-    /// caught up with the leader's commit index.
-    func configChangeAllowed(_ entry: Entry) -> Bool {
-        guard let change = ConfigChange(encoded: entry.data), (try? membership.applying(change)) != nil else {
-            return false
+    /// Why a configuration change is refused now, or nil if it is allowed. A learner is promoted
+    /// only once it has caught up with the leader's commit index. A leader does not remove or
+    /// demote itself: it names in `successor` the most caught-up voter, to hand leadership to
+    /// first (so the group is not left leaderless for an election timeout), and the change is
+    /// proposed again to the new leader.
+    func configChangeRefusal(_ entry: Entry, successor: inout NodeID) -> String? {
+        guard let change = ConfigChange(encoded: entry.data) else { return "malformed configuration change" }
+        do {
+            _ = try membership.applying(change)
+        } catch {
+            return "\(error)"
         }
-        if case .promote(let node) = change { return (progress[node]?.match ?? 0) >= log.committed }
-        return true
+        switch change {
+        case .promote(let node) where (progress[node]?.match ?? 0) < log.committed:
+            return "learner \(node) has not caught up"
+        case .remove(id), .demote(id):
+            for voter in membership.voters where voter != id {
+                if successor == noNode || (progress[voter]?.match ?? 0) > (progress[successor]?.match ?? 0) {
+                    successor = voter
+                }
+            }
+            return "the leader transfers leadership before it removes itself"
+        default:
+            return nil
+        }
     }
 }
 

@@ -2,8 +2,17 @@
 /// applied its entry (`RawNode.advance`); a leader that removed itself steps down then.
 extension Raft {
     mutating func applyConfigChange(_ entry: Entry) {
-        guard let change = ConfigChange(encoded: entry.data), let updated = try? membership.applying(change) else {
-            return  // A refused change was turned into an empty entry, or is invalid: no effect.
+        // A refused change was turned into an empty normal entry before it was appended, so a
+        // committed change that does not apply means this node's membership diverged from the
+        // leader's (storage's `initialState` must give the membership as of `firstIndex - 1`).
+        guard let change = ConfigChange(encoded: entry.data) else { preconditionFailure("malformed change \(entry)") }
+        let updated: Membership
+        do {
+            updated = try membership.applying(change)
+        } catch {
+            // Only the injected skip-pending-config-gate bug appends changes that need not apply.
+            precondition(bugs.isInjected(.skipPendingConfigGate), "committed \(change) does not apply to \(membership)")
+            return
         }
         membership = updated
         for member in membership.all where progress[member] == nil {
@@ -25,18 +34,4 @@ extension Raft {
         maybeCommit()
         broadcastAppend()
     }
-}
-
-/// Known bugs the simulator injects to prove its checkers can fail. Never enabled outside tests.
-public enum InjectedBug: String, Sendable, Hashable, CaseIterable {
-    /// Commit an entry of a previous term by counting replicas (Figure 8).
-    case commitPreviousTermByCounting = "commit-previous-term"
-    /// Grant more than one vote in a term.
-    case grantTwoVotesPerTerm = "double-vote"
-    /// Accept appends without checking the previous entry (log matching).
-    case skipLogMatchingCheck = "skip-log-matching"
-    /// Send messages before persisting the vote (enforced by the driver, not the core).
-    case acknowledgeBeforePersist = "ack-before-persist"
-    /// Apply entries that are not committed (enforced by the driver, not the core).
-    case applyUncommitted = "apply-uncommitted"
 }

@@ -24,31 +24,76 @@ struct Raft {
     var randomizedElectionTimeout = 0
     var random: SplitMix64
 
-    /// Index of the last configuration change appended; no new change is proposed until the
-    /// application has applied it.
+    /// The index the application must have applied before this leader may append another
+    /// configuration change: that of the last change it appended, or its whole log at the time
+    /// it was elected (which may hold a change not yet committed). See `ConfigChange`, rule 2.
     var pendingConfigIndex: UInt64 = 0
     /// Bytes of proposals appended by this leader and not yet committed.
     var uncommittedBytes = 0
     var leadTransferee: NodeID = noNode
+    /// Ticks since the current transfer started: it is abandoned after an election timeout.
+    /// Kept apart from `electionElapsed` so a transfer never postpones the check-quorum.
+    var transferElapsed = 0
+    /// Ticks since this node became leader: the leader's clock for its lease.
+    var leaderTicks: UInt64 = 0
+    /// Per voter, the newest heartbeat round it acknowledged.
+    var heartbeatAcks: [NodeID: UInt64] = [:]
+    /// The last heartbeat round sent in this term (0: none yet).
+    var lastRound: UInt64 = 0
+    /// Set once this leader has sent `timeoutNow` in its term: the target's campaign ignores the
+    /// followers' lease, and the message may arrive arbitrarily late, so no lease read is safe
+    /// for the rest of the term (reads fall back to ReadIndex).
+    var leaseRevoked = false
+    /// Whether a ReadIndex heartbeat round is waiting for its quorum; reads arriving meanwhile
+    /// ride the next round (one round in flight at a time, and one per heartbeat at most).
+    var readRoundInFlight = false
+    /// Set at start-up with lease reads on: until an election timeout has passed, this node
+    /// ignores vote requests as if it had a leader. Before a crash it may have acknowledged a
+    /// heartbeat on which a leader's lease rests; forgetting that on restart would let it vote
+    /// a new leader in while the old one still serves lease reads.
+    var startupLease = false
     /// Read-index requests waiting for a heartbeat quorum, in arrival order.
     var pendingReads: [PendingRead] = []
     /// Read-index requests received before this leader committed an entry of its term.
     var readsAwaitingCommit: [Message] = []
-    /// Snapshot chunks received so far from the leader (follower side).
-    var incomingSnapshot: Snapshot?
-    /// Test hooks: known bugs the simulator must catch (see `InjectedBug`).
-    var bugs: Set<InjectedBug> = []
+    /// The snapshot being received from the leader (follower side): its metadata and the bytes
+    /// received so far. The data itself goes to the application in `snapshotChunks`.
+    var incomingSnapshot: (metadata: Snapshot, received: UInt64)?
+    /// Received chunks for the application to stage, collected by the next Ready.
+    var snapshotChunks: [SnapshotChunk] = []
+    /// Known bugs the simulator switches on (`NoInjectedBugs` in production).
+    let bugs: any BugInjection
 
     struct PendingRead: Hashable {
         var index: UInt64
         var context: [UInt8]
         var from: NodeID
         var acks: Set<NodeID>
+        /// The last heartbeat round sent before the read arrived: only acknowledgements of later
+        /// rounds confirm it (a delayed acknowledgement of an older round proves nothing about
+        /// leadership after the read arrived, even with the same context).
+        var after: UInt64
     }
 
-    init(config: RaftConfig, storage: any RaftStorage) throws(RaftError) {
+    /// Bits of a heartbeat round below the send tick: rounds within one tick.
+    static let roundTickShift: UInt64 = 24
+
+    /// The leader's tick count when `round` was sent.
+    static func roundTick(_ round: UInt64) -> UInt64 { round >> roundTickShift }
+
+    /// The next heartbeat round: after every earlier one, stamped with the current tick.
+    mutating func nextRound() -> UInt64 {
+        lastRound = max(lastRound + 1, leaderTicks << Self.roundTickShift)
+        // A round must never claim a later send tick than the real one (that would lengthen
+        // the lease); 2^24 broadcasts within one tick cannot happen (one read round in flight).
+        precondition(Self.roundTick(lastRound) == leaderTicks, "too many heartbeat rounds in one tick")
+        return lastRound
+    }
+
+    init(config: RaftConfig, storage: any RaftStorage, bugs: any BugInjection = NoInjectedBugs()) throws(RaftError) {
         try config.validate()
         self.config = config
+        self.bugs = bugs
         log = RaftLog(storage: storage)
         let (hardState, storedMembership) = storage.initialState()
         membership = storedMembership
@@ -63,6 +108,12 @@ struct Raft {
             vote = hardState.vote
             log.committed = max(hardState.commit, log.committed)
         }
+        // Every configuration change but the last one in the log is committed (a leader appends
+        // a change only after applying the previous one), whatever the hard state recorded: the
+        // node applies them before it may campaign (`ConfigChange`, rule 3).
+        if !bugs.isInjected(.staleConfigCampaign) {
+            log.committed = max(log.committed, try Self.secondToLastConfigChange(in: log, above: log.committed))
+        }
         if log.lastTerm > term {
             // The log outran the hard state: a torn write kept the entries of a Ready but not
             // the hard state written after them (a follower that learned a new term from the
@@ -76,6 +127,27 @@ struct Raft {
         }
         resetProgress()
         becomeFollower(term: term, leader: noNode)
+        // Only a node that persisted something can have acknowledged a heartbeat before.
+        startupLease = config.leaseReads && !hardState.isEmpty
+    }
+
+    /// The index of the second-to-last configuration change in the log above `commit`, or 0
+    /// (changes at or below the commit index are committed already). Reads in bounded batches;
+    /// a storage error is an error, not a shorter scan.
+    static func secondToLastConfigChange(in log: RaftLog, above commit: UInt64) throws(RaftError) -> UInt64 {
+        var last: UInt64 = 0
+        var secondToLast: UInt64 = 0
+        var low = max(commit + 1, log.firstIndex)
+        while low <= log.lastIndex {
+            let batch = try log.entries(low, log.lastIndex + 1, maxBytes: 1 << 20)
+            guard let end = batch.last else { break }
+            for entry in batch where entry.kind == .configChange {
+                secondToLast = last
+                last = entry.index
+            }
+            low = end.index + 1
+        }
+        return secondToLast
     }
 
     var hardState: HardState { HardState(term: term, vote: vote, commit: log.committed) }
@@ -115,8 +187,17 @@ struct Raft {
         randomizedElectionTimeout = config.electionTicks + Int(random.uniform(UInt64(config.electionTicks)))
         votes = [:]
         leadTransferee = noNode
+        transferElapsed = 0
+        leaderTicks = 0
+        heartbeatAcks = [:]
+        lastRound = 0
+        leaseRevoked = false
+        readRoundInFlight = false
+        // Reads waiting at this node as leader cannot be confirmed any more: say so.
+        let abandoned = pendingReads.map { ($0.context, $0.from) } + readsAwaitingCommit.map { ($0.context, $0.from) }
         pendingReads = []
         readsAwaitingCommit = []
+        for (context, from) in abandoned { refuseRead(context: context, from: from) }
         uncommittedBytes = 0
         resetProgress()
     }
@@ -147,6 +228,7 @@ struct Raft {
 
     mutating func becomeCandidate() {
         precondition(role != .leader, "leader cannot become candidate")
+        startupLease = false
         reset(term: term + 1)
         vote = id
         role = .candidate
@@ -166,7 +248,7 @@ struct Raft {
         // membership-change bug found by Ongaro).
         pendingConfigIndex = log.lastIndex
         // The empty entry of the new term lets earlier entries commit (Raft §5.4.2, §8).
-        appendEntries([Entry(term: term, index: 0)], counted: false)
+        appendEntries([Entry(term: term, index: 0)])
     }
 
     // MARK: Time
@@ -180,6 +262,7 @@ struct Raft {
 
     mutating func tickElection() {
         electionElapsed += 1
+        if electionElapsed >= config.electionTicks { startupLease = false }
         if isPromotable && electionElapsed >= randomizedElectionTimeout {
             electionElapsed = 0
             step(Message(kind: .hup, from: id))
@@ -189,18 +272,41 @@ struct Raft {
     mutating func tickHeartbeat() {
         heartbeatElapsed += 1
         electionElapsed += 1
+        leaderTicks += 1
+        tickSnapshotStalls()
         if electionElapsed >= config.electionTicks {
             electionElapsed = 0
             if config.checkQuorum && !quorumActive() {
                 becomeFollower(term: term, leader: noNode)
                 return
             }
-            if leadTransferee != noNode { leadTransferee = noNode }
+        }
+        if leadTransferee != noNode {
+            transferElapsed += 1
+            if transferElapsed >= config.electionTicks {
+                // The target did not take over within an election timeout: give up, so
+                // proposals are accepted again.
+                leadTransferee = noNode
+                transferElapsed = 0
+            }
         }
         if heartbeatElapsed >= config.heartbeatTicks {
             heartbeatElapsed = 0
-            broadcastHeartbeat(context: [])
+            // The heartbeat also carries the newest pending read, so a read round whose
+            // messages were lost is retried.
+            broadcastHeartbeat(context: pendingReads.last?.context ?? [])
+            if leadTransferee != noNode, progress[leadTransferee]?.match == log.lastIndex {
+                // A lost `timeoutNow` would stall the transfer (and proposals) until it is
+                // abandoned: send it again.
+                sendTimeoutNow(to: leadTransferee)
+            }
         }
+    }
+
+    /// Whether this node ignores (pre-)vote requests now: it heard from a leader less than an
+    /// election timeout ago, or (with lease reads) it started less than one ago.
+    var ignoresVotes: Bool {
+        config.checkQuorum && (leader != noNode || startupLease) && electionElapsed < config.electionTicks
     }
 
     /// Whether a quorum of voters was heard from since the last check; resets the marks.
@@ -223,9 +329,9 @@ struct Raft {
         } else if message.term > term {
             if message.kind == .preVote || message.kind == .vote {
                 let forced = message.context == campaignTransferContext
-                let inLease = config.checkQuorum && leader != noNode && electionElapsed < config.electionTicks
-                // A node that hears from a live leader ignores vote requests (§4.2.3).
-                if !forced && inLease { return }
+                // A node that hears from a live leader ignores vote requests (§4.2.3); leader
+                // leases rest on it.
+                if !forced && ignoresVotes { return }
             }
             switch message.kind {
             case .preVote:

@@ -12,13 +12,30 @@ public struct RaftConfig: Sendable, Hashable {
     /// A leader that has not heard from a quorum within an election timeout steps down; also
     /// lets followers ignore vote requests while they have a live leader.
     public var checkQuorum = true
-    /// Serve ReadIndex from the leader lease instead of a heartbeat round; only with checkQuorum.
+    /// Serve ReadIndex from the leader lease instead of a heartbeat round while the lease holds
+    /// (dissertation §6.4.1); only with checkQuorum. The lease rests on the nodes' tick rates
+    /// agreeing within `leaseDriftTicks` per election timeout, and on each driver delivering
+    /// every tick that elapsed on its monotonic clock before it steps any input (a process
+    /// paused for a while must catch up on ticks before it serves a read).
     public var leaseReads = false
+    /// Tick drift the lease tolerates per election timeout. A follower ignores votes for
+    /// `electionTicks` of its ticks after it receives a heartbeat, which may arrive just before
+    /// its next tick: so that window is only `electionTicks - 1` whole tick intervals, and the
+    /// lease lasts `leaseTicks = electionTicks - 1 - leaseDriftTicks` leader ticks from the
+    /// round's send. Every member must run with the same `electionTicks`, `checkQuorum` and
+    /// `leaseReads` (followers keep the promise the leader's lease rests on).
+    public var leaseDriftTicks = 1
+
+    /// How long a lease lasts, in the leader's ticks, from the send of the round it rests on.
+    public var leaseTicks: Int { electionTicks - 1 - leaseDriftTicks }
     /// Forward proposals made on a follower to the leader; when false they are dropped with an
     /// error naming the leader, and the caller decides.
     public var forwardProposals = false
     /// Append messages in flight to one follower in replicate state.
     public var inflightMessagesMax = 256
+    /// Bytes of entries in flight to one follower in replicate state (beside the message cap:
+    /// 256 appends of 1 MiB each would be 256 MiB queued for one slow follower).
+    public var inflightBytesMax = 32 << 20
     /// Bytes of entries in one append message (at least one entry is always sent).
     public var appendBytesMax = 1 << 20
     /// Bytes of proposals appended but not yet committed; beyond it proposals are dropped.
@@ -43,8 +60,12 @@ public struct RaftConfig: Sendable, Hashable {
             throw .invalidConfig("electionTicks must be greater than heartbeatTicks")
         }
         guard !leaseReads || checkQuorum else { throw .invalidConfig("leaseReads requires checkQuorum") }
+        guard leaseDriftTicks >= 0, leaseTicks > 0 else {
+            throw .invalidConfig("leaseDriftTicks must be in 0..<(electionTicks - 1)")
+        }
         for (name, value) in [
-            ("inflightMessagesMax", inflightMessagesMax), ("appendBytesMax", appendBytesMax),
+            ("inflightMessagesMax", inflightMessagesMax), ("inflightBytesMax", inflightBytesMax),
+            ("appendBytesMax", appendBytesMax),
             ("uncommittedBytesMax", uncommittedBytesMax), ("committedBytesPerReadyMax", committedBytesPerReadyMax),
             ("snapshotChunkBytesMax", snapshotChunkBytesMax), ("proposalBatchMax", proposalBatchMax),
             ("pendingReadsMax", pendingReadsMax),

@@ -36,6 +36,10 @@ struct RaftLog {
 
     var lastTerm: UInt64 { (try? term(lastIndex)) ?? 0 }
 
+    /// The term of the entry at `index`. The valid range is `firstIndex - 1 ... lastIndex` (the
+    /// entry just before the first is compacted, but its term is kept for matching). Above
+    /// `lastIndex` is unavailable even when storage still holds an older entry there: after an
+    /// unstable snapshot or a truncation not yet persisted, storage's suffix is stale.
     func term(_ index: UInt64) throws(RaftError) -> UInt64 {
         if let snapshot = unstableSnapshot, index == snapshot.index { return snapshot.term }
         if index >= unstableOffset, let first = unstableEntries.first, index >= first.index {
@@ -43,7 +47,8 @@ struct RaftLog {
             guard position < unstableEntries.count else { throw .unavailable }
             return unstableEntries[position].term
         }
-        if unstableSnapshot != nil, index < firstIndex { throw .compacted }
+        guard index + 1 >= firstIndex else { throw .compacted }
+        guard index <= lastIndex else { throw .unavailable }
         return try storage.term(index)
     }
 

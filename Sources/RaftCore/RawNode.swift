@@ -1,8 +1,16 @@
 /// Everything the application must do after a round of input, in order.
 ///
 /// Ordering contract (etcd-io/raft `Ready`):
-/// 1. Persist `snapshot` (if any), then `entries`, then `hardState` (if any) to stable storage.
-///    A vote or term is durable before any message that depends on it leaves the node.
+/// 1. Persist `snapshot` (if any), `entries` and `hardState` (if any) to stable storage as one
+///    atomic write, after every earlier Ready's: after a crash the disk holds either all of this
+///    Ready's state or none of it (and then none of any later Ready's). A vote or term is durable
+///    before any message that depends on it leaves the node. Atomicity keeps the hard state (term,
+///    vote, commit) consistent with the log it describes; the restart rule in `Raft.init`
+///    additionally recovers commits the hard state never recorded (see `Membership`).
+///    `snapshotChunks` are pieces of a snapshot being received: stage each (append its data to
+///    the snapshot with its index and term; offset 0 starts that afresh) before sending. A staged
+///    snapshot need not survive a crash (the transfer restarts), and `snapshot`, when present,
+///    means: install the staged snapshot with its metadata (`snapshot.data` is empty).
 /// 2. Only then send `messages`.
 /// 3. Apply `committedEntries` to the state machine, in order. They are committed (a quorum has
 ///    them durably) and were persisted on this node in this or an earlier Ready.
@@ -14,6 +22,7 @@ public struct Ready: Sendable, Hashable {
     public var hardState: HardState?
     public var entries: [Entry] = []
     public var snapshot: Snapshot?
+    public var snapshotChunks: [SnapshotChunk] = []
     public var messages: [Message] = []
     public var committedEntries: [Entry] = []
     public var readStates: [ReadState] = []
@@ -21,7 +30,8 @@ public struct Ready: Sendable, Hashable {
     public var droppedReads: [[UInt8]] = []
 
     public var isEmpty: Bool {
-        softState == nil && hardState == nil && entries.isEmpty && snapshot == nil && messages.isEmpty
+        softState == nil && hardState == nil && entries.isEmpty && snapshot == nil && snapshotChunks.isEmpty
+            && messages.isEmpty
             && committedEntries.isEmpty && readStates.isEmpty && droppedProposals.isEmpty && droppedReads.isEmpty
     }
 }
@@ -34,8 +44,11 @@ public struct RawNode {
     private var previousSoft: SoftState
     private var previousHard: HardState
 
-    public init(config: RaftConfig, storage: any RaftStorage) throws(RaftError) {
-        raft = try Raft(config: config, storage: storage)
+    /// `bugs` is for the simulator only: production keeps the default, which injects nothing.
+    public init(
+        config: RaftConfig, storage: any RaftStorage, bugs: any BugInjection = NoInjectedBugs()
+    ) throws(RaftError) {
+        raft = try Raft(config: config, storage: storage, bugs: bugs)
         previousSoft = raft.softState
         previousHard = raft.hardState
     }
@@ -59,13 +72,23 @@ public struct RawNode {
     /// Term of the entry at `index` in this node's log (persisted or not), nil if absent or compacted.
     public func term(at index: UInt64) -> UInt64? { try? raft.log.term(index) }
 
+    /// Indexes of the snapshots this leader is streaming to followers: storage must keep them
+    /// readable through `RaftStorage.snapshotData` even after newer snapshots replace them.
+    public var snapshotsInUse: Set<UInt64> { raft.snapshotsInUse }
+
     /// First index still in this node's log (entries below are in its snapshot).
     public var firstIndex: UInt64 { raft.log.firstIndex }
 
     public mutating func tick() { raft.tick() }
 
     /// Starts an election now (tests and operators; normally elections start from ticks).
-    public mutating func campaign() { raft.step(Message(kind: .hup, from: raft.id)) }
+    /// Ignored with lease reads on while this node must ignore votes (it heard from a leader, or
+    /// restarted, less than an election timeout ago): the leader's lease counts on it. Use
+    /// `transferLeadership` to move leadership then.
+    public mutating func campaign() {
+        if raft.config.leaseReads && raft.ignoresVotes { return }
+        raft.step(Message(kind: .hup, from: raft.id))
+    }
 
     /// Feeds a message from another node. Local message kinds are refused.
     public mutating func step(_ message: Message) {
@@ -109,11 +132,10 @@ public struct RawNode {
         raft.step(Message(kind: .unreachable, from: peer, to: raft.id, term: raft.term))
     }
 
-    public mutating func injectBugs(_ bugs: Set<InjectedBug>) { raft.bugs = bugs }
-
     public var hasReady: Bool {
         raft.softState != previousSoft || (raft.hardState != previousHard && !raft.hardState.isEmpty)
-            || !raft.log.unstableEntries.isEmpty || raft.log.unstableSnapshot != nil || !raft.messages.isEmpty
+            || !raft.log.unstableEntries.isEmpty || raft.log.unstableSnapshot != nil || !raft.snapshotChunks.isEmpty
+            || !raft.messages.isEmpty
             || raft.log.hasNextCommittedEntries || !raft.readStates.isEmpty || !raft.droppedProposals.isEmpty
             || !raft.droppedReads.isEmpty
     }
@@ -127,6 +149,8 @@ public struct RawNode {
         if hard != previousHard { ready.hardState = hard }
         ready.entries = raft.log.unstableEntries
         ready.snapshot = raft.log.unstableSnapshot
+        ready.snapshotChunks = raft.snapshotChunks
+        raft.snapshotChunks = []
         ready.messages = raft.messages
         raft.messages = []
         ready.committedEntries = raft.log.nextCommittedEntries(maxBytes: raft.config.committedBytesPerReadyMax)

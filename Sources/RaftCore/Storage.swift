@@ -1,7 +1,9 @@
 /// What the core reads from stable storage. Read-only to the core: the application writes
 /// what `Ready` tells it to (entries, hard state, snapshots) and then calls `advance`.
 public protocol RaftStorage: AnyObject {
-    /// The persisted hard state and membership at start-up.
+    /// The persisted hard state, and the membership as of `firstIndex() - 1` (the snapshot's, or
+    /// the bootstrap membership for an empty log): changes after it are applied again from the
+    /// log on restart.
     func initialState() -> (HardState, Membership)
     /// Entries in `low..<high`, at most `maxBytes` (but at least one if any).
     func entries(_ low: UInt64, _ high: UInt64, maxBytes: Int) throws(RaftError) -> [Entry]
@@ -11,6 +13,14 @@ public protocol RaftStorage: AnyObject {
     func firstIndex() -> UInt64
     func lastIndex() -> UInt64
     func snapshot() throws(RaftError) -> Snapshot
+    /// The newest snapshot's metadata and data size, without its data.
+    func snapshotMetadata() throws(RaftError) -> SnapshotMetadata
+    /// Up to `maxBytes` of the data of the snapshot at `index`, from `offset` (empty at the
+    /// end). The leader streams a snapshot to a follower in chunks read through this, so a
+    /// snapshot of hundreds of MB is never read whole. Storage keeps every snapshot in
+    /// `RawNode.snapshotsInUse` readable, even after a newer one replaced it; for any other it
+    /// may throw `.compacted` (the leader then starts over with the newest).
+    func snapshotData(index: UInt64, offset: UInt64, maxBytes: Int) throws(RaftError) -> [UInt8]
 }
 
 /// An in-memory `RaftStorage`, for tests and the simulator. `entries[0]` is a dummy holding the
@@ -18,6 +28,8 @@ public protocol RaftStorage: AnyObject {
 public final class MemoryStorage: RaftStorage {
     public private(set) var hardState = HardState()
     public private(set) var currentSnapshot = Snapshot()
+    /// Older snapshots still being streamed to followers, by index (see `releaseSnapshots`).
+    private var retained: [UInt64: Snapshot] = [:]
     private var log: [Entry] = [Entry(term: 0, index: 0)]
 
     public init(membership: Membership = Membership()) {
@@ -55,6 +67,27 @@ public final class MemoryStorage: RaftStorage {
 
     public func snapshot() throws(RaftError) -> Snapshot { currentSnapshot }
 
+    public func snapshotMetadata() throws(RaftError) -> SnapshotMetadata { SnapshotMetadata(currentSnapshot) }
+
+    public func snapshotData(index: UInt64, offset: UInt64, maxBytes: Int) throws(RaftError) -> [UInt8] {
+        guard let snapshot = index == currentSnapshot.index ? currentSnapshot : retained[index] else {
+            throw .compacted
+        }
+        let start = Int(min(offset, UInt64(snapshot.data.count)))
+        return Array(snapshot.data[start..<min(snapshot.data.count, start + maxBytes)])
+    }
+
+    /// Drops the older snapshots not in `inUse` (`RawNode.snapshotsInUse`).
+    public func releaseSnapshots(keeping inUse: Set<UInt64>) {
+        retained = retained.filter { inUse.contains($0.key) }
+    }
+
+    /// Makes `snapshot` current, keeping the one it replaces readable until released.
+    private func replaceSnapshot(with snapshot: Snapshot) {
+        if !currentSnapshot.isEmpty { retained[currentSnapshot.index] = currentSnapshot }
+        currentSnapshot = snapshot
+    }
+
     /// Appends entries, replacing any conflicting suffix.
     public func append(_ entries: [Entry]) {
         guard let first = entries.first else { return }
@@ -68,7 +101,7 @@ public final class MemoryStorage: RaftStorage {
     /// Replaces the log with a snapshot (received from a leader).
     public func applySnapshot(_ snapshot: Snapshot) {
         precondition(snapshot.index >= currentSnapshot.index, "snapshot older than the current one")
-        currentSnapshot = snapshot
+        replaceSnapshot(with: snapshot)
         log = [Entry(term: snapshot.term, index: snapshot.index)]
     }
 
@@ -76,7 +109,7 @@ public final class MemoryStorage: RaftStorage {
     /// up to it.
     public func createSnapshot(at index: UInt64, membership: Membership, data: [UInt8]) throws(RaftError) {
         let term = try term(index)
-        currentSnapshot = Snapshot(index: index, term: term, membership: membership, data: data)
+        replaceSnapshot(with: Snapshot(index: index, term: term, membership: membership, data: data))
         compact(to: index)
     }
 

@@ -101,9 +101,25 @@ public struct Membership: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One-at-a-time membership changes (Raft dissertation §4.1). A new voter must first join as a
-/// learner and catch up, then be promoted; each change takes effect when its entry is applied,
-/// and the leader proposes no new change until the previous one is applied.
+/// One-at-a-time membership changes, with etcd-io/raft's *apply-time* semantics (not the
+/// dissertation's §4.1 rule, where a server uses the latest configuration in its log as soon as
+/// it is appended). A new voter first joins as a learner and catches up, then is promoted.
+///
+/// The invariant that makes apply-time changes safe: every voter that campaigns or counts a
+/// quorum uses a membership at most one change away from every membership under which the
+/// group may commit. One-at-a-time changes differ by one voter, so a majority of either always
+/// overlaps a majority of the other. Three rules keep it:
+/// 1. A change takes effect on a node when the application has applied its entry
+///    (`RawNode.advance`), never on append or on commit.
+/// 2. A leader appends change k+1 only after it has applied change k (`pendingConfigIndex`; a new
+///    leader first applies its whole log, which may hold an uncommitted change). So in any log,
+///    every configuration change but the last one is committed.
+/// 3. A node does not campaign while committed changes are unapplied, and on restart every entry
+///    up to the second-to-last change in its log counts as committed (by rule 2), so it applies
+///    them before campaigning. Without this, a node whose disk kept the entries of changes but
+///    lost the commit index that covered them would campaign under a membership two or more
+///    changes old, and a quorum of it need not overlap the quorum committing under the new one
+///    (`testdata/membership_restart_commit.txt`).
 public enum ConfigChange: Sendable, Hashable, CustomStringConvertible {
     case addLearner(NodeID)
     case promote(NodeID)
@@ -158,6 +174,45 @@ public struct Snapshot: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { index == 0 }
+}
+
+/// What the leader needs to know of a snapshot to stream it: everything but the data.
+public struct SnapshotMetadata: Sendable, Hashable {
+    public var index: UInt64
+    public var term: UInt64
+    public var membership: Membership
+    /// Bytes of data.
+    public var size: UInt64
+
+    public init(index: UInt64, term: UInt64, membership: Membership, size: UInt64) {
+        self.index = index
+        self.term = term
+        self.membership = membership
+        self.size = size
+    }
+
+    public init(_ snapshot: Snapshot) {
+        self.init(
+            index: snapshot.index, term: snapshot.term, membership: snapshot.membership,
+            size: UInt64(snapshot.data.count))
+    }
+}
+
+/// A piece of a snapshot a follower receives: `Ready.snapshotChunks` hands it to the application
+/// to stage (append to the data of the snapshot with this index and term; offset 0 starts it
+/// afresh) until `Ready.snapshot` says to install the staged snapshot.
+public struct SnapshotChunk: Sendable, Hashable {
+    public var index: UInt64
+    public var term: UInt64
+    public var offset: UInt64
+    public var data: [UInt8]
+
+    public init(index: UInt64, term: UInt64, offset: UInt64, data: [UInt8]) {
+        self.index = index
+        self.term = term
+        self.offset = offset
+        self.data = data
+    }
 }
 
 /// A linearizable read point: reads for `context` may be served once the application has

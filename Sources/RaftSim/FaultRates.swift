@@ -54,6 +54,13 @@ public struct FaultRates: Sendable, Hashable {
     public var fsyncSlow: ClosedRange<UInt64> = 40...200
     public var slowFsync = 0.05
 
+    /// Stop-the-world pauses (a long GC, a frozen VM) of one node, usually the leader, longer
+    /// than an election timeout: it resumes with its old view (with lease reads on, a leader
+    /// that served reads from a stale lease would show here).
+    public var pauseRuns = 1.0
+    public var pauseGap: UInt64 = 3_000
+    public var pauseLength: ClosedRange<UInt64> = 150...800
+
     // MARK: Operations
     public var membershipRuns = 1.0
     public var membershipGap: UInt64 = 2_000
@@ -71,6 +78,10 @@ public struct FaultRates: Sendable, Hashable {
     /// catching up); every client operation issued later must complete within `clientTimeout`.
     public var recoveryBound: UInt64 = 3_000
     public var clientThink: UInt64 = 20
+    /// Chance that a client sends its next operation to a random node rather than to the leader
+    /// it knows (0 unless a bug's mode needs clients spread over the members: one that stays
+    /// with a deposed leader while another finds the new one).
+    public var clientWander = 0.0
 
     /// Probabilities set explicitly (`--rate`): swarm testing leaves them alone.
     public var pinned: Set<String> = []
@@ -91,6 +102,7 @@ extension FaultRates {
             ("crash-during-fsync", \.crashDuringFsync), ("crash-during-vote-fsync", \.crashDuringVoteFsync),
             ("power-loss", \.powerLossRuns), ("torn-write", \.tornWrite), ("slow-fsync", \.slowFsync),
             ("membership", \.membershipRuns), ("transfers", \.transferRuns), ("quick-restart", \.quickRestart),
+            ("pauses", \.pauseRuns),
         ]
     }
 

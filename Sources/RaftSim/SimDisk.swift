@@ -2,13 +2,14 @@ import RaftCore
 
 /// A node's disk as a write-ahead log of records. Writes are volatile until `sync()`; a crash
 /// keeps every synced record and, for a torn write, a random prefix of the unsynced ones (the
-/// order a real WAL guarantees on recovery).
+/// order a real WAL guarantees on recovery). One record is atomic: what a `Ready` asks to
+/// persist (snapshot, entries, hard state) is one record, as `Ready`'s contract requires, so no
+/// crash keeps a Ready's entries without the hard state written with them.
 struct SimDisk {
     enum Record {
-        case entries([Entry])
-        case hardState(HardState)
-        /// A snapshot received from the leader: replaces the log.
-        case installSnapshot(Snapshot)
+        /// What one Ready persists, written atomically: a snapshot received from the leader
+        /// (replaces the log), then entries, then the hard state.
+        case ready(snapshot: Snapshot?, entries: [Entry], hardState: HardState?)
         /// A snapshot this node took of its own applied state: compacts the log below it.
         case compaction(Snapshot)
     }
@@ -46,30 +47,34 @@ struct SimDisk {
     /// Replaces the durable records by an equivalent minimal set.
     private mutating func fold() {
         let storage = recover()
-        var records: [Record] = []
         let snapshot = (try? storage.snapshot()) ?? Snapshot()
-        if !snapshot.isEmpty { records.append(.installSnapshot(snapshot)) }
+        var entries: [Entry] = []
         if storage.lastIndex() >= storage.firstIndex(),
-            let entries = try? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, maxBytes: .max)
+            let stored = try? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, maxBytes: .max)
         {
-            records.append(.entries(entries))
+            entries = stored
         }
-        records.append(.hardState(storage.hardState))
-        durable = records
+        durable = [.ready(snapshot: snapshot.isEmpty ? nil : snapshot, entries: entries, hardState: storage.hardState)]
     }
 
     static func replay(_ record: Record, into storage: MemoryStorage) {
         switch record {
-        case .entries(let entries):
-            guard let first = entries.first else { return }
-            // Entries below the snapshot were compacted away; keep the rest.
-            let usable =
-                first.index < storage.firstIndex() ? entries.filter { $0.index >= storage.firstIndex() } : entries
-            if !usable.isEmpty, usable[0].index <= storage.lastIndex() + 1 { storage.append(usable) }
-        case .hardState(let state):
-            storage.setHardState(state)
-        case .installSnapshot(let snapshot):
-            if snapshot.index > storage.currentSnapshot.index { storage.applySnapshot(snapshot) }
+        case .ready(let snapshot, let entries, let hardState):
+            if let snapshot, snapshot.index > storage.currentSnapshot.index { storage.applySnapshot(snapshot) }
+            if let first = entries.first {
+                // Entries below the snapshot were compacted away; keep the rest. A gap after the
+                // last stored entry would mean a lost record: the WAL keeps records in order, so
+                // that is a bug in this model, not a crash to tolerate.
+                let usable =
+                    first.index < storage.firstIndex() ? entries.filter { $0.index >= storage.firstIndex() } : entries
+                if let start = usable.first?.index {
+                    precondition(
+                        start <= storage.lastIndex() + 1,
+                        "recovery would leave a gap: entries from \(start) after last index \(storage.lastIndex())")
+                    storage.append(usable)
+                }
+            }
+            if let hardState { storage.setHardState(hardState) }
         case .compaction(let snapshot):
             guard snapshot.index > storage.currentSnapshot.index else { return }
             if storage.lastIndex() >= snapshot.index, (try? storage.term(snapshot.index)) == snapshot.term {

@@ -5,6 +5,8 @@ import RaftCore
 final class SimNode {
     let id: NodeID
     let config: RaftConfig
+    /// The bugs injected into this node's core (none unless a run asks for them).
+    let bugs: SimulatedBugs
     var raw: RawNode?
     var storage: MemoryStorage
     var disk: SimDisk
@@ -20,6 +22,12 @@ final class SimNode {
     var waiting: Set<OperationKey> = []
     /// Reads confirmed by ReadIndex, waiting for `applied` to reach their index.
     var pendingReads: [(index: UInt64, key: OperationKey)] = []
+    /// The snapshot being received, staged chunk by chunk as `Ready.snapshotChunks` arrive (in
+    /// memory: a real member stages to a file it need not sync, since a crash restarts the
+    /// transfer). Lost on a crash.
+    var staging: Snapshot?
+    /// The snapshot the Ready being synced installs, data assembled from `staging`.
+    var installing: Snapshot?
     /// Messages already sent for the Ready being synced (the injected ack-before-persist bug).
     var sentEarly = false
     /// While this node leads: its term and the commit index it started with, until its first
@@ -28,20 +36,34 @@ final class SimNode {
     /// The last term in which this node, as leader, took a client proposal.
     var proposedInTerm: UInt64 = 0
 
-    var isUp: Bool { raw != nil }
+    /// While paused (a stop-the-world pause), the time it resumes; 0 when running.
+    var pausedUntil: UInt64 = 0
+    /// Ticks that fell due while paused, delivered at once when it resumes.
+    var missedTicks = 0
+    /// The last term in which this node was seen leading (leader checks run once per term).
+    var observedLeaderTerm: UInt64 = 0
 
-    init(id: NodeID, config: RaftConfig, membership: Membership) throws(RaftError) {
+    var isUp: Bool { raw != nil }
+    var isRunning: Bool { raw != nil && pausedUntil == 0 }
+
+    init(id: NodeID, config: RaftConfig, membership: Membership, bugs: SimulatedBugs) throws(RaftError) {
         self.id = id
         self.config = config
+        self.bugs = bugs
         disk = SimDisk(membership: membership)
         storage = disk.recover()
-        raw = try RawNode(config: config, storage: storage)
+        raw = try RawNode(config: config, storage: storage, bugs: bugs)
     }
 
     /// Power loss: volatile state is gone; the disk keeps synced records (and maybe a torn prefix).
     func crash(keepingPrefixOf kept: Int) {
         raw = nil
         syncing = nil
+        pausedUntil = 0
+        missedTicks = 0
+        observedLeaderTerm = 0
+        staging = nil
+        installing = nil
         sentEarly = false
         firstCommitWatch = nil
         waiting = []
@@ -50,12 +72,32 @@ final class SimNode {
         disk.crash(keepingPrefixOf: kept)
     }
 
+    /// Stages received chunks and, when the Ready installs a snapshot, assembles it.
+    func stage(_ ready: Ready) -> Snapshot? {
+        for chunk in ready.snapshotChunks {
+            if chunk.offset == 0 {
+                staging = Snapshot(index: chunk.index, term: chunk.term)
+            }
+            precondition(
+                staging?.index == chunk.index && staging?.term == chunk.term
+                    && UInt64(staging?.data.count ?? -1) == chunk.offset,
+                "snapshot chunk out of order")
+            staging?.data += chunk.data
+        }
+        guard let metadata = ready.snapshot else { return nil }
+        precondition(staging?.index == metadata.index && staging?.term == metadata.term, "no staged snapshot")
+        var snapshot = metadata
+        snapshot.data = staging?.data ?? []
+        staging = nil
+        return snapshot
+    }
+
     func restart() throws(RaftError) {
         storage = disk.recover()
         let snapshot = (try? storage.snapshot()) ?? Snapshot()
         kv = snapshot.isEmpty ? KVStore() : KVStore.decoded(snapshot.data)
         applied = snapshot.index
-        raw = try RawNode(config: config, storage: storage)
+        raw = try RawNode(config: config, storage: storage, bugs: bugs)
     }
 }
 
@@ -90,4 +132,10 @@ struct OperationKey: Hashable, Comparable {
         self.client = Int(client)
         self.sequence = sequence
     }
+}
+
+/// The simulator's bug hooks: the core bugs a run injects (the driver's own are checked there).
+struct SimulatedBugs: BugInjection {
+    let bugs: Set<InjectedBug>
+    func isInjected(_ bug: InjectedBug) -> Bool { bugs.contains(bug) }
 }

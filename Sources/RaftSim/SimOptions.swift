@@ -21,6 +21,8 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
     /// Swarm testing: each seed switches a random half of the fault kinds off (those not set
     /// explicitly), so seeds differ in kind and not only in timing.
     public var swarm = true
+    /// Leader leases serve ReadIndex requests (`RaftConfig.leaseReads`).
+    public var leaseReads = false
 
     public init(seed: UInt64) { self.seed = seed }
 
@@ -38,6 +40,7 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
         if faultTime != defaults.faultTime { text += " --fault-time \(faultTime)" }
         if settleTime != defaults.settleTime { text += " --settle-time \(settleTime)" }
         if !swarm { text += " --no-swarm" }
+        if leaseReads { text += " --lease-reads" }
         text += rates.pinnedArguments
         for bug in bugs.map(\.rawValue).sorted() { text += " --inject \(bug)" }
         if !isCommandLineReproducible { text += " (plus settings roost-sim cannot set)" }

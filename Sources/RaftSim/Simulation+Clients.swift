@@ -4,6 +4,7 @@ import RaftCore
 extension Simulation {
     func issue(_ client: Int) {
         clients[client].sequence += 1
+        if rates.clientWander > 0 && chance(rates.clientWander) { clients[client].target = randomNodeID() }
         let key = OperationKey(client: client, sequence: clients[client].sequence)
         let name = "k\(random.uniform(UInt64(options.keys)))"
         let input: KVInput
@@ -26,7 +27,9 @@ extension Simulation {
 
     func sendRequest(_ key: OperationKey) {
         let target = clients[key.client].target
-        let viaReadIndex: Bool = if case .get? = inputs[key] { chance(0.5) } else { false }
+        let readIndexShare = options.bugs.contains(.readIndexWithoutTermGuard) ? 1.0 : 0.5
+        let viaReadIndex: Bool = if case .get? = inputs[key] { chance(readIndexShare) } else { false }
+        clients[key.client].viaReadIndex = viaReadIndex
         queue.schedule(at: now + uniform(1...5), .clientRequest(target, key, useReadIndex: viaReadIndex))
     }
 
@@ -80,7 +83,8 @@ extension Simulation {
             // Not accepted anywhere: safe to send the same operation again.
             clients[key.client].target = leader != noNode ? leader : randomNodeID()
             queue.schedule(
-                at: now + uniform(5...30), .clientRequest(clients[key.client].target, key, useReadIndex: false))
+                at: now + uniform(5...30),
+                .clientRequest(clients[key.client].target, key, useReadIndex: clients[key.client].viaReadIndex))
         }
     }
 

@@ -6,7 +6,8 @@ extension Simulation {
     func handleOther(_ event: SimEvent) {
         switch event {
         case .clientIssue(let client): issue(client)
-        case .clientRequest(let id, let key, let readIndex): receiveRequest(key, at: id, useReadIndex: readIndex)
+        case .clientRequest(let id, let key, let readIndex):
+            if !deferIfPaused(id, event) { receiveRequest(key, at: id, useReadIndex: readIndex) }
         case .clientReply(let key, let reply): receiveReply(key, reply)
         case .clientTimeout(let key): timeout(key)
         case .crash: crashSomeNode()
@@ -18,6 +19,9 @@ extension Simulation {
         case .isolate(let id, let incarnation):
             if let node = node(id), node.incarnation == incarnation, node.isUp, faultsActive { isolate(id) }
         case .endIsolation(let generation): endIsolation(generation)
+        case .pause: pauseSomeNode()
+        case .thaw(let id, let incarnation):
+            if let node = node(id), node.incarnation == incarnation { thaw(node) }
         case .restart(let id): restart(id)
         case .partition: partition()
         case .heal: heal()
@@ -29,8 +33,48 @@ extension Simulation {
         }
     }
 
+    /// The leader an operator or client reaches: up, not paused, highest term.
     var leaderNode: SimNode? {
-        nodes.filter { $0.isUp && $0.raw!.role == .leader }.max { $0.raw!.term < $1.raw!.term }
+        nodes.filter { $0.isRunning && $0.raw!.role == .leader }.max { $0.raw!.term < $1.raw!.term }
+    }
+
+    /// A stop-the-world pause longer than an election timeout, usually of the leader: the node
+    /// processes nothing (its messages, fsyncs and clients wait; its ticks are missed) and then
+    /// resumes with its old view. Its driver then delivers the ticks it missed before anything
+    /// else (`RaftConfig.leaseReads` relies on that), as a driver ticking from a monotonic clock
+    /// does.
+    func pauseSomeNode() {
+        guard faultsActive else { return }
+        defer { queue.schedule(at: now + gap(mean: rates.pauseGap), .pause) }
+        let running = nodes.filter(\.isRunning)
+        guard !running.isEmpty else { return }
+        let victim =
+            if let leader = leaderNode, chance(0.7) { leader } else {
+                running[Int(random.uniform(UInt64(running.count)))]
+            }
+        trace.add(18)
+        trace.add(victim.id)
+        pauses += 1
+        victim.pausedUntil = now + uniform(rates.pauseLength)
+        queue.schedule(at: victim.pausedUntil, .thaw(victim.id, victim.incarnation))
+    }
+
+    func thaw(_ node: SimNode) {
+        guard node.isUp, node.pausedUntil > 0 else { return }
+        trace.add(19)
+        trace.add(node.id)
+        node.pausedUntil = 0
+        let missed = node.missedTicks
+        node.missedTicks = 0
+        for _ in 0..<missed { node.raw!.tick() }
+        drive(node)
+    }
+
+    /// Defers an event for a paused node until it resumes (after the thaw, in arrival order).
+    func deferIfPaused(_ id: NodeID, _ event: SimEvent) -> Bool {
+        guard let node = node(id), node.isUp, node.pausedUntil > now else { return false }
+        queue.schedule(at: node.pausedUntil, event)
+        return true
     }
 
     /// At most a minority is down at once (two of three in a three-node cluster).
@@ -109,12 +153,11 @@ extension Simulation {
         trace.add(id)
         do {
             try node.restart()
-            node.raw?.injectBugs(coreBugs)
         } catch {
             failure = "node \(id) failed to restart: \(error)"
             return
         }
-        queue.schedule(at: now + uniform(1...rates.tickInterval), .tick(id, node.incarnation))
+        scheduleFirstTick(node)
     }
 
     /// Random halves, an isolated leader, a one-way link, or a bridge node that sees both halves.
@@ -173,6 +216,10 @@ extension Simulation {
     /// Faults stop: the network heals, crashed nodes come back, learners are promoted again.
     func endFaults() {
         faultsActive = false
+        for node in nodes where node.pausedUntil > now {
+            node.pausedUntil = now
+            queue.schedule(at: now, .thaw(node.id, node.incarnation))
+        }
         partitionCut = []
         isolation = nil
         trace.add(13)

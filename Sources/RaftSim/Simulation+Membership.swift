@@ -9,18 +9,24 @@ extension Simulation {
     func changeMembership() {
         guard faultsActive else { return }
         defer { queue.schedule(at: now + gap(mean: rates.membershipGap), .membership) }
-        guard let leader = leaderNode, let change = nextChange(leader) else { return }
-        trace.add(11)
-        trace.add(change.encoded.reduce(0) { $0 &* 31 &+ UInt64($1) })
-        leader.raw!.proposeConfigChange(change)
+        guard let leader = leaderNode else { return }
+        // Back to back only when the bug that skips the pending-change gate is injected (the
+        // core refuses the second change otherwise).
+        var membership = leader.raw!.membership
+        for _ in 0..<(options.bugs.contains(.skipPendingConfigGate) ? 2 : 1) {
+            guard let change = nextChange(leader, membership) else { break }
+            trace.add(11)
+            trace.add(change.encoded.reduce(0) { $0 &* 31 &+ UInt64($1) })
+            leader.raw!.proposeConfigChange(change)
+            membership = (try? membership.applying(change)) ?? membership
+        }
         drive(leader)
     }
 
     /// What the leader proposes next: a waiting joiner is added as a learner (once the leader has
     /// compacted, so it joins from a snapshot as a real new member would), a learner is promoted
     /// or removed, otherwise a voter is demoted or removed while enough voters remain.
-    func nextChange(_ leader: SimNode) -> ConfigChange? {
-        let membership = leader.raw!.membership
+    func nextChange(_ leader: SimNode, _ membership: Membership) -> ConfigChange? {
         if let joiner = nodes.first(where: { !membership.contains($0.id) && !retiring.contains($0.id) }) {
             return leader.raw!.firstIndex > 1 ? .addLearner(joiner.id) : nil
         }
@@ -35,15 +41,18 @@ extension Simulation {
         return voter == leader.id ? nil : .demote(voter)
     }
 
-    /// The removal of `id` committed: its operator shuts it down a little later (until then it
-    /// may still campaign or answer; the others must not be disturbed by it).
+    /// The removal of `id` committed: its operator shuts it down later (until then it may
+    /// still campaign or answer; the others must not be disturbed by it). Usually within
+    /// 1.5 s; sometimes it keeps running for many seconds, across further changes.
     func scheduleRetirement(of id: NodeID) {
         guard node(id) != nil, retiring.insert(id).inserted else { return }
-        queue.schedule(at: now + uniform(0...1_500), .retire(id))
+        let delay = chance(0.25) ? uniform(1_500...10_000) : uniform(0...1_500)
+        queue.schedule(at: now + delay, .retire(id))
     }
 
-    /// Shuts a removed node down for good and puts a brand-new node (new id, empty disk, no
-    /// membership) in its slot, to be added by a later change.
+    /// Shuts a removed node down for good and puts a brand-new node (new id, empty disk, the
+    /// bootstrap membership, as a real joiner's empty log starts with) in its slot, to be added
+    /// by a later change.
     func retire(_ id: NodeID) {
         guard let slot = nodes.firstIndex(where: { $0.id == id }) else { return }
         trace.add(17)
@@ -55,13 +64,13 @@ extension Simulation {
         retired += 1
         let fresh: SimNode
         do {
-            fresh = try makeNode(id: nextID, membership: Membership())
+            fresh = try makeNode(id: nextID, membership: bootstrap)
         } catch {
             failure = "node \(nextID) failed to start: \(error)"
             return
         }
         nextID += 1
         nodes[slot] = fresh
-        queue.schedule(at: now + uniform(1...rates.tickInterval), .tick(fresh.id, fresh.incarnation))
+        scheduleFirstTick(fresh)
     }
 }

@@ -4,18 +4,19 @@ import RaftCore
 extension Simulation {
     func handle(_ event: SimEvent) {
         switch event {
-        case .tick(let id, let incarnation):
+        case .tick(let id, let incarnation, let nominal):
             guard let node = node(id), node.incarnation == incarnation else { return }
             trace.add(1)
             trace.add(id)
             trace.add(now)
-            if node.isUp {
+            if node.pausedUntil > now {
+                node.missedTicks += 1
+            } else if node.isUp {
                 node.raw!.tick()
                 drive(node)
             }
-            let jitter = rates.tickJitter
-            let next = rates.tickInterval - jitter + random.uniform(2 * jitter + 1)
-            queue.schedule(at: now + max(1, next), .tick(id, incarnation))
+            let next = nominal + rates.tickInterval
+            queue.schedule(at: next + random.uniform(rates.tickJitter + 1), .tick(id, incarnation, nominal: next))
         case .deliver(let message, let sender):
             trace.add(2)
             trace.add(sender)
@@ -27,11 +28,13 @@ extension Simulation {
             guard let target = node(message.to), target.isUp,
                 !isCut(sender, message.to)
             else { return }
+            if deferIfPaused(target.id, event) { return }
             target.raw!.step(message)
             drive(target)
         case .fsyncDone(let id, let incarnation, let generation):
             guard let node = node(id), node.incarnation == incarnation, node.syncGeneration == generation, node.isUp
             else { return }
+            if deferIfPaused(id, event) { return }
             trace.add(3)
             trace.add(id)
             finishReady(node)
@@ -43,35 +46,29 @@ extension Simulation {
     /// Takes the node's Ready and writes it to the (volatile) disk; the fsync completes later.
     /// Contract of `Ready`: nothing is sent or applied before that fsync (unless a bug is injected).
     func drive(_ node: SimNode) {
-        guard node.isUp, node.syncing == nil, node.raw!.hasReady else { return }
+        guard node.isRunning else { return }
+        observeRole(node)
+        guard node.syncing == nil, node.raw!.hasReady else { return }
         let ready = node.raw!.ready()
-        if let soft = ready.softState, soft.role == .leader {
-            checker.leaderElected(node.id, term: node.raw!.term)
-            checker.leaderLogComplete(node.id, term: node.raw!.term, log: node.raw!)
-            node.firstCommitWatch = (node.raw!.term, node.raw!.committedIndex)
-            maybeIsolate(node, chance: rates.isolateNewLeader, within: 1...rates.isolateNewLeaderDelayMax)
-        }
-        if let snapshot = ready.snapshot {
-            node.storage.applySnapshot(snapshot)
-            node.disk.write(.installSnapshot(snapshot))
-        }
+        let installing = node.stage(ready)
+        node.installing = installing
+        if let installing { node.storage.applySnapshot(installing) }
         if let first = ready.entries.first {
             checker.persisted(ready.entries, previousTerm: try? node.storage.term(first.index - 1), node: node.id)
             node.storage.append(ready.entries)
-            node.disk.write(.entries(ready.entries))
         }
-        if let hard = ready.hardState {
-            node.storage.setHardState(hard)
-            node.disk.write(.hardState(hard))
+        if let hard = ready.hardState { node.storage.setHardState(hard) }
+        if installing != nil || !ready.entries.isEmpty || ready.hardState != nil {
+            node.disk.write(.ready(snapshot: installing, entries: ready.entries, hardState: ready.hardState))
         }
         if options.bugs.contains(.acknowledgeBeforePersist) {
             send(ready.messages, from: node.id)
             node.sentEarly = true
         }
         if options.bugs.contains(.applyUncommitted) {
-            for entry in ready.entries where entry.kind == .normal && !entry.data.isEmpty {
-                checker.applied(entry, node: node.id)
-            }
+            // The bug: apply entries as soon as they are written, before they are committed
+            // (the key-value store changes and waiting clients get their answers).
+            for entry in ready.entries where entry.index == node.applied + 1 { apply(entry, on: node) }
         }
         node.syncing = ready
         node.syncGeneration += 1
@@ -85,17 +82,30 @@ extension Simulation {
         }
     }
 
+    /// Election safety and leader completeness, checked whenever a node's role may have changed
+    /// (every step and tick drives the node), even while its Ready waits for an fsync: a leader
+    /// elected and deposed during one slow fsync is still seen.
+    func observeRole(_ node: SimNode) {
+        guard let raw = node.raw, raw.role == .leader, node.observedLeaderTerm != raw.term else { return }
+        node.observedLeaderTerm = raw.term
+        checker.leaderElected(node.id, term: raw.term)
+        checker.leaderLogComplete(node.id, term: raw.term, log: raw)
+        node.firstCommitWatch = (raw.term, raw.committedIndex)
+        maybeIsolate(node, chance: rates.isolateNewLeader, within: 1...rates.isolateNewLeaderDelayMax)
+    }
+
     /// The fsync finished: now send, apply, answer reads, advance, and maybe compact.
     func finishReady(_ node: SimNode) {
         guard let ready = node.syncing else { return }
         node.disk.sync()
         if !node.sentEarly { send(ready.messages, from: node.id) }
         node.sentEarly = false
-        if let snapshot = ready.snapshot {
+        if let snapshot = node.installing {
             node.kv = KVStore.decoded(snapshot.data)
             node.applied = snapshot.index
+            node.installing = nil
         }
-        for entry in ready.committedEntries { apply(entry, on: node) }
+        for entry in ready.committedEntries where entry.index > node.applied { apply(entry, on: node) }
         for state in ready.readStates {
             if let key = OperationKey(context: state.context), node.waiting.contains(key) {
                 node.pendingReads.append((state.index, key))
@@ -115,6 +125,7 @@ extension Simulation {
             }
         }
         node.raw!.advance(ready)
+        node.storage.releaseSnapshots(keeping: node.raw!.snapshotsInUse)
         node.syncing = nil
         watchFirstCommit(node)
         compactIfDue(node)
@@ -160,7 +171,9 @@ extension Simulation {
 
     func compactIfDue(_ node: SimNode) {
         let snapshotIndex = node.storage.currentSnapshot.index
-        guard node.applied >= snapshotIndex + rates.snapshotEvery, node.applied <= node.storage.lastIndex()
+        // Only what the core knows is applied (the apply-uncommitted bug runs ahead of it).
+        guard node.applied >= snapshotIndex + rates.snapshotEvery, node.applied <= node.storage.lastIndex(),
+            node.applied <= node.raw!.appliedIndex
         else {
             return
         }

@@ -19,9 +19,12 @@ public final class Simulation {
     var byID: [NodeID: SimNode] = [:]
     var nextID: NodeID = 1
     let baseConfig: RaftConfig
+    /// The membership every node's empty log starts from (the group's first voters).
+    let bootstrap: Membership
     /// Nodes whose removal committed, waiting to be shut down.
     var retiring: Set<NodeID> = []
     var retired = 0
+    var pauses = 0
     /// Links cut by the current partition (`heal` ends it).
     var partitionCut: Set<Link> = []
     /// The node cut off from everyone (a targeted fault), if any, and the generation of that
@@ -49,10 +52,15 @@ public final class Simulation {
         var current: (key: OperationKey, historyIndex: Int)?
         var target: NodeID
         var completedAfterFaults = 0
+        /// Whether the current operation (a get) goes through ReadIndex, also when redirected.
+        var viaReadIndex = false
     }
 
     enum SimEvent {
-        case tick(NodeID, UInt64)
+        /// A node's tick: id, incarnation, and the tick's nominal time (ticks follow a monotonic
+        /// clock: each is due one interval after the previous one's nominal time, and arrives
+        /// up to `tickJitter` late; lateness never accumulates).
+        case tick(NodeID, UInt64, nominal: UInt64)
         /// A message and the node that really sent it (a forwarded request's `from` may name
         /// another node).
         case deliver(Message, sender: NodeID)
@@ -61,6 +69,9 @@ public final class Simulation {
         case crashNode(NodeID, UInt64)
         case powerLoss
         case isolate(NodeID, UInt64)
+        /// A stop-the-world pause of a node (a long GC or a frozen VM) begins, and ends.
+        case pause
+        case thaw(NodeID, UInt64)
         case endIsolation(UInt64)
         case restart(NodeID)
         case partition
@@ -84,8 +95,11 @@ public final class Simulation {
         try options.validate()
         self.options = options
         random = SplitMix64(seed: options.seed)
-        rates = options.swarm ? options.rates.swarmed(using: &random) : options.rates
+        var rates = options.swarm ? options.rates.swarmed(using: &random) : options.rates
+        for bug in options.bugs { bug.enableMode(&rates) }
+        self.rates = rates
         let membership = Membership(voters: (1...UInt64(options.nodes)).map { $0 })
+        bootstrap = membership
         // Flow-control limits vary by seed: tiny appends (one entry each) split a follower's
         // catch-up into many acknowledgements, large ones send whole batches.
         var limits = RaftConfig(id: 1)
@@ -95,6 +109,7 @@ public final class Simulation {
         limits.appendBytesMax = [16, 64, 256, 4096][Int(random.uniform(4))]
         limits.inflightMessagesMax = [2, 16, 64][Int(random.uniform(3))]
         limits.snapshotChunkBytesMax = [32, 256, 4096][Int(random.uniform(3))]
+        limits.leaseReads = options.leaseReads || options.bugs.contains { $0.needsLeaseReads }
         baseConfig = limits
         nextID = UInt64(options.nodes) + 1
         for id in 1...UInt64(options.nodes) { nodes.append(try makeNode(id: id, membership: membership)) }
@@ -104,19 +119,21 @@ public final class Simulation {
     }
 
     /// A node with the run's limits; `membership` is what its empty disk starts with (the
-    /// bootstrap voters, or nothing for a node that joins later and learns it from a snapshot).
+    /// bootstrap voters: a node that joins later learns the current membership from a snapshot
+    /// or, applying the log from its start, from the changes in it).
     func makeNode(id: NodeID, membership: Membership) throws(RaftError) -> SimNode {
         var config = baseConfig
         config.id = id
-        let node = try SimNode(id: id, config: config, membership: membership)
-        node.raw?.injectBugs(coreBugs)
+        let node = try SimNode(id: id, config: config, membership: membership, bugs: SimulatedBugs(bugs: coreBugs))
         byID[id] = node
         return node
     }
 
     /// The injected bugs that live in the core (the others are in the driver).
     var coreBugs: Set<InjectedBug> {
-        options.bugs.intersection([.commitPreviousTermByCounting, .grantTwoVotesPerTerm, .skipLogMatchingCheck])
+        options.bugs.intersection([
+            .commitPreviousTermByCounting, .grantTwoVotesPerTerm, .skipLogMatchingCheck, .staleConfigCampaign,
+        ])
     }
 
     /// The node with this id, unless it was removed from the cluster and retired.
@@ -131,6 +148,12 @@ public final class Simulation {
 
     func chance(_ probability: Double) -> Bool {
         Double(random.next() >> 11) / Double(1 << 53) < probability
+    }
+
+    /// Starts a node's ticks (at boot or restart): the first one within one interval.
+    func scheduleFirstTick(_ node: SimNode) {
+        let nominal = now + uniform(1...rates.tickInterval)
+        queue.schedule(at: nominal, .tick(node.id, node.incarnation, nominal: nominal))
     }
 
     /// A random gap with the given mean (uniform in 1...2·mean).
@@ -151,12 +174,12 @@ public final class Simulation {
         if failure == nil { checkLinearizability() }
         return SimResult(
             options: options, failure: failure, events: events, traceHash: trace.value, operations: history.count,
-            linearizabilityUnknown: linearizabilityUnknown, retired: retired,
+            linearizabilityUnknown: linearizabilityUnknown, retired: retired, pauses: pauses,
             finalMembership: leaderNode?.raw!.membership)
     }
 
     private func schedulePlan() {
-        for node in nodes { queue.schedule(at: uniform(1...rates.tickInterval), .tick(node.id, 0)) }
+        for node in nodes { scheduleFirstTick(node) }
         for client in clients.indices { queue.schedule(at: uniform(50...200), .clientIssue(client)) }
         queue.schedule(at: options.faultTime, .faultsEnd)
         if options.networkFaults && chance(rates.partitionRuns) {
@@ -166,6 +189,7 @@ public final class Simulation {
         if options.diskFaults && chance(rates.powerLossRuns) {
             queue.schedule(at: gap(mean: rates.powerLossGap), .powerLoss)
         }
+        if options.faults != .none && chance(rates.pauseRuns) { queue.schedule(at: gap(mean: rates.pauseGap), .pause) }
         if options.faults != .none && chance(rates.membershipRuns) {
             queue.schedule(at: gap(mean: rates.membershipGap), .membership)
         }
@@ -186,8 +210,46 @@ public struct SimResult: Sendable, Hashable {
     public var linearizabilityUnknown = false
     /// Members removed and replaced by brand-new nodes during the run.
     public var retired = 0
+    /// Stop-the-world pauses injected.
+    public var pauses = 0
     /// The leader's membership at the end.
     public var finalMembership: Membership?
 
     public var passed: Bool { failure == nil }
+}
+
+extension InjectedBug {
+    /// The checker whose failure message proves this bug was caught (any other failure, a
+    /// liveness one say, does not count).
+    public var catchingChecker: String {
+        switch self {
+        case .grantTwoVotesPerTerm, .acknowledgeBeforePersist: "election safety"
+        case .skipLogMatchingCheck: "log matching"
+        case .applyUncommitted, .commitPreviousTermByCounting: "leader completeness"
+        case .staleConfigCampaign, .skipPendingConfigGate:
+            "state machine safety"
+        case .readIndexWithoutTermGuard, .leaseWithoutExpiry: "linearizability"
+        }
+    }
+
+    var needsLeaseReads: Bool { self == .leaseWithoutExpiry }
+
+    /// Turns on the faults this bug needs to show (whatever swarm testing picked).
+    func enableMode(_ rates: inout FaultRates) {
+        switch self {
+        case .leaseWithoutExpiry:
+            rates.pauseRuns = 1
+            rates.clientWander = 0.5
+        case .readIndexWithoutTermGuard:
+            // A leader cut off right after its first commit leaves a successor that does not
+            // know that commit: reads at the successor before it commits must wait.
+            rates.isolateAtFirstCommit = 1
+            rates.clientWander = 0.5
+        case .skipPendingConfigGate, .staleConfigCampaign:
+            rates.membershipRuns = 1
+            rates.membershipGap = min(rates.membershipGap, 500)
+        default:
+            break
+        }
+    }
 }

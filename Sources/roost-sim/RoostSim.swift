@@ -18,8 +18,12 @@ struct RoostSim: ParsableCommand {
             switches it off), --no-swarm runs every kind in every seed. A history the \
             linearizability checker cannot decide within its step budget fails the seed.
 
-            Injectable bugs (--inject, to prove the checkers can fail):
-            \(InjectedBug.allCases.map { "  \($0.rawValue)" }.joined(separator: "\n"))
+            With --lease-reads, leaders serve ReadIndex from their lease; the pause fault \
+            (stop-the-world pauses longer than an election timeout) runs in every mode.
+
+            Injectable bugs (--inject, to prove the checkers can fail; each turns on the modes \
+            it needs), each with the checker that must catch it:
+            \(InjectedBug.allCases.map { "  \($0.rawValue)\n      caught by: \($0.catchingChecker)" }.joined(separator: "\n"))
             """)
 
     @Option(help: "Run one seed.") var seed: UInt64?
@@ -36,12 +40,18 @@ struct RoostSim: ParsableCommand {
     ) var rateAssignments: [String] = []
     @Flag(help: "Run every fault kind in every seed (by default each seed switches a random half of them off).")
     var noSwarm = false
+    @Flag(help: "Leaders serve ReadIndex from their lease (RaftConfig.leaseReads).") var leaseReads = false
     @Flag(help: "Print a hash of the full event trace (identical in every process and run).") var traceHash = false
     @Flag(help: "Stop at the first failing seed.") var failFast = false
+    @Flag(
+        help:
+            "With --inject: stop at the first seed that fails in the checker that must catch the injected bug, and print CAUGHT."
+    ) var untilCaught = false
 
     func validate() throws {
         guard (seed == nil) != (seeds == nil) else { throw ValidationError("give exactly one of --seed or --seeds") }
         if let seeds, parseRange(seeds) == nil { throw ValidationError("--seeds must look like A..B") }
+        if untilCaught && injected.count != 1 { throw ValidationError("--until-caught takes exactly one --inject") }
         guard ["3", "5", "7", "all"].contains(nodes) else { throw ValidationError("--nodes must be 3, 5, 7 or all") }
         guard SimOptions.Faults(rawValue: faults) != nil else {
             throw ValidationError("--faults must be none, network, disk or all")
@@ -63,6 +73,7 @@ struct RoostSim: ParsableCommand {
         var events = 0
         var undecided = 0
         var replaced = 0
+        var pauses = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for value in range {
             var options = SimOptions(seed: value)
@@ -73,10 +84,12 @@ struct RoostSim: ParsableCommand {
             options.settleTime = settleTime
             for assignment in rateAssignments { try options.rates.set(assignment) }
             options.swarm = !noSwarm
+            options.leaseReads = leaseReads
             let result = try Simulation(options: options).run()
             events += result.events
             if result.linearizabilityUnknown { undecided += 1 }
             replaced += result.retired
+            pauses += result.pauses
             if traceHash {
                 print("seed=\(value) trace-hash=\(String(result.traceHash, radix: 16)) events=\(result.events)")
             }
@@ -84,6 +97,10 @@ struct RoostSim: ParsableCommand {
                 failed += 1
                 print("FAIL seed=\(value) (replay: roost-sim \(options)): \(failure)")
                 if failFast { break }
+                if untilCaught, let bug = options.bugs.first, failure.hasPrefix(bug.catchingChecker + ":") {
+                    print("CAUGHT seed=\(value) by \(bug.catchingChecker)")
+                    break
+                }
             } else {
                 passed += 1
             }
@@ -93,6 +110,7 @@ struct RoostSim: ParsableCommand {
             "simulated \(events) events in \(Double(Int(seconds * 100)) / 100) s (\(Int(Double(events) / max(seconds, 1e-9))) events/s)"
         )
         print("\(replaced) member(s) removed and replaced by new nodes")
+        print("\(pauses) pause(s) of a node longer than an election timeout")
         if undecided > 0 { print("\(undecided) seed(s) failed with linearizability undecided (checker step budget)") }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }

@@ -9,6 +9,10 @@ final class InteractionEnvironment {
         let storage: MemoryStorage
         var applied: [Entry] = []
         let config: RaftConfig
+        /// The snapshot being received, staged from `Ready.snapshotChunks`.
+        var staging: Snapshot?
+        /// Bugs injected into this node (`add-nodes ... bugs=(name,...)`), kept across restarts.
+        var bugs = ScenarioBugs(bugs: [])
     }
 
     var nodes: [UInt64: Node] = [:]
@@ -40,6 +44,31 @@ final class InteractionEnvironment {
         case "read-index":
             let context = block.positional.count > 1 ? block.positional[1] : "read"
             try with(block.id(0)) { $0.raw.readIndex(context: Array(context.utf8)) }
+            return ""
+        case "inject-msg":
+            // Delivers a hand-made message now, as a late duplicate or a reordered one would
+            // arrive: inject-msg from=2 to=1 kind=appendResponse index=3 reject=true hint=2.
+            let to = UInt64(block.int("to", default: 0))
+            guard let kind = block.arguments["kind"].flatMap(Message.Kind.init(rawValue:)), let node = nodes[to] else {
+                throw ScenarioError("usage: inject-msg from=ID to=ID kind=KIND [term= index= reject= hint= commit=]")
+            }
+            var message = Message(
+                kind: kind, from: UInt64(block.int("from", default: 0)), to: to,
+                term: UInt64(block.int("term", default: Int(node.raw.term))),
+                logTerm: UInt64(block.int("logterm", default: 0)), index: UInt64(block.int("index", default: 0)),
+                commit: UInt64(block.int("commit", default: 0)), reject: block.bool("reject", default: false),
+                rejectHint: UInt64(block.int("hint", default: 0)))
+            message.round = UInt64(block.int("round", default: 0))
+            message.context = Array((block.arguments["context"] ?? "").utf8)
+            if let index = block.arguments["snapindex"].flatMap(UInt64.init) {
+                message.snapshot = Snapshot(index: index, term: UInt64(block.int("snapterm", default: 0)))
+            }
+            try with(to) { $0.raw.step(message) }
+            return verbose ? message.description : ""
+        case "report-unreachable":
+            // The transport of node ID gave up sending to PEER.
+            let peer = try block.id(1)
+            try with(block.id(0)) { $0.raw.reportUnreachable(peer) }
             return ""
         case "tick":
             let count = block.positional.count > 1 ? Int(block.positional[1]) ?? 1 : 1
@@ -73,23 +102,34 @@ final class InteractionEnvironment {
             let id = try block.id(0)
             guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
             nodes[id] = Node(
-                raw: try RawNode(config: node.config, storage: node.storage), storage: node.storage, config: node.config
-            )
+                raw: try RawNode(config: node.config, storage: node.storage, bugs: node.bugs), storage: node.storage,
+                config: node.config, bugs: node.bugs)
             inbox[id] = []
             return raftState()
         case "set-log":
-            // Test setup: replace a node's persisted log with entries of the given terms.
+            // Test setup: replace a node's persisted log with entries of the given terms, or
+            // with a copy of another node's persisted entries `1...last` (`from=N last=I`: a
+            // disk that kept what a Ready wrote but lost a later hard state, say).
             let id = try block.id(0)
             guard let node = nodes[id] else { throw ScenarioError("no node \(id)") }
-            let terms = block.ids("terms")
-            node.storage.append(terms.enumerated().map { Entry(term: $0.element, index: UInt64($0.offset + 1)) })
+            var terms = block.ids("terms")
+            if let source = block.ids("from").first {
+                guard let donor = nodes[source] else { throw ScenarioError("no node \(source)") }
+                let last = UInt64(block.int("last", default: Int(donor.storage.lastIndex())))
+                let copied = try donor.storage.entries(1, last + 1, maxBytes: .max)
+                node.storage.append(copied)
+                terms = copied.map(\.term)
+            } else {
+                node.storage.append(terms.enumerated().map { Entry(term: $0.element, index: UInt64($0.offset + 1)) })
+            }
             node.storage.setHardState(
                 HardState(
                     term: UInt64(block.int("term", default: Int(terms.last ?? 0))),
                     commit: UInt64(block.int("commit", default: 0))))
             nodes[id] = Node(
-                raw: try RawNode(config: node.config, storage: node.storage), storage: node.storage, config: node.config
-            )
+                raw: try RawNode(config: node.config, storage: node.storage, bugs: node.bugs), storage: node.storage,
+                config: node.config, bugs: node.bugs)
+            if block.arguments["from"] != nil { return try raftLog(id) }
             return try raftLog(id).components(separatedBy: "\n").map {
                 $0.split(separator: " ").first.map(String.init) ?? ""
             }.joined(separator: " ")
@@ -137,7 +177,18 @@ final class InteractionEnvironment {
             config.snapshotChunkBytesMax = block.int("chunk", default: 1 << 20)
             config.electionTicks = block.int("election", default: 10)
             config.seed = UInt64(block.int("seed", default: 0))
-            nodes[id] = Node(raw: try RawNode(config: config, storage: storage), storage: storage, config: config)
+            let names = block.arguments["bugs"].map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",").map(String.init)
+            }
+            var injected: Set<InjectedBug> = []
+            for name in names ?? [] {
+                guard let bug = InjectedBug(rawValue: name) else { throw ScenarioError("unknown bug \(name)") }
+                injected.insert(bug)
+            }
+            let bugs = ScenarioBugs(bugs: injected)
+            nodes[id] = Node(
+                raw: try RawNode(config: config, storage: storage, bugs: bugs), storage: storage, config: config,
+                bugs: bugs)
         }
         return raftState()
     }
@@ -166,9 +217,18 @@ final class InteractionEnvironment {
             let ready = node.raw.ready()
             lines.append("> \(id) handling Ready")
             if let soft = ready.softState { lines.append("  Lead:\(soft.leader) State:\(soft.role.rawValue)") }
-            if let snapshot = ready.snapshot {
+            for chunk in ready.snapshotChunks {
+                if chunk.offset == 0 { node.staging = Snapshot(index: chunk.index, term: chunk.term) }
+                node.staging?.data += chunk.data
+                lines.append("  SnapshotChunk \(chunk.term)/\(chunk.index) offset:\(chunk.offset) \(chunk.data.count)B")
+            }
+            if var snapshot = ready.snapshot {
+                snapshot.data = node.staging?.data ?? []
+                node.staging = nil
                 node.storage.applySnapshot(snapshot)
-                lines.append("  Snapshot Index:\(snapshot.index) Term:\(snapshot.term) \(snapshot.membership)")
+                lines.append(
+                    "  Snapshot Index:\(snapshot.index) Term:\(snapshot.term) \(snapshot.membership) \(snapshot.data.count)B"
+                )
             }
             node.storage.append(ready.entries)
             if let hard = ready.hardState {
@@ -198,6 +258,7 @@ final class InteractionEnvironment {
                 lines.append("  DroppedRead \(String(decoding: dropped, as: UTF8.self))")
             }
             node.raw.advance(ready)
+            node.storage.releaseSnapshots(keeping: node.raw.snapshotsInUse)
             nodes[id] = node
         }
         return verbose ? lines.joined(separator: "\n") : ""
@@ -289,4 +350,10 @@ final class InteractionEnvironment {
             : "EntryNormal \"\(String(decoding: entry.data, as: UTF8.self))\""
         return "\(entry.term)/\(entry.index) \(kind)"
     }
+}
+
+/// Bugs a scenario injects into a node's core.
+struct ScenarioBugs: BugInjection {
+    let bugs: Set<InjectedBug>
+    func isInjected(_ bug: InjectedBug) -> Bool { bugs.contains(bug) }
 }

@@ -48,13 +48,30 @@ import Testing
         #expect(String(result.traceHash, radix: 16) == golden)
     }
 
+    /// Caught by the checker each bug names (a liveness failure, say, does not count).
     @Test(arguments: [InjectedBug.grantTwoVotesPerTerm, .skipLogMatchingCheck, .applyUncommitted])
     func fastBugsAreCaughtInProcess(bug: InjectedBug) throws {
         var caught = false
         for seed in UInt64(1)...20 where !caught {
-            caught = !(try Simulation(options: Self.options(seed, bugs: [bug])).run().passed)
+            let failure = try Simulation(options: Self.options(seed, bugs: [bug])).run().failure
+            caught = failure?.hasPrefix(bug.catchingChecker + ":") == true
         }
-        #expect(caught, "\(bug.rawValue) was not caught within 20 seeds")
+        #expect(caught, "\(bug.rawValue) was not caught by \(bug.catchingChecker) within 20 seeds")
+    }
+
+    /// A stop-the-world pause defers everything of the paused node, then delivers the ticks it
+    /// missed first; lease reads stay linearizable through pauses.
+    @Test func pausesAndLeaseReadsPassEveryCheck() throws {
+        for seed in UInt64(1)...4 {
+            var options = Self.options(seed, nodes: 3)
+            options.leaseReads = true
+            options.rates.pauseRuns = 1
+            options.rates.pauseGap = 600
+            options.rates.pinned.insert("pauses")
+            let result = try Simulation(options: options).run()
+            #expect(result.passed, "roost-sim \(result.options): \(result.failure ?? "")")
+            #expect(result.pauses > 0, "seed \(seed): a node was paused")
+        }
     }
 
     /// Removed members are shut down and replaced by brand-new nodes (new ids, empty disks)
@@ -62,7 +79,7 @@ import Testing
     @Test func membersAreReplacedByNewNodesThatBecomeVoters() throws {
         var replaced = 0
         var promotedNewcomer = false
-        for seed in UInt64(1)...8 where !promotedNewcomer {
+        for seed in UInt64(1)...24 where !promotedNewcomer {
             var options = Self.options(seed, nodes: 5)
             options.rates.membershipRuns = 1
             options.rates.membershipGap = 500
@@ -158,6 +175,25 @@ import Testing
         #expect(output.contains("1000 passed, 0 failed"))
         #expect(!output.contains("undecided"), "every history decided by the linearizability checker")
         #expect(!output.contains("\n0 member(s) removed"), "membership replacement exercised")
+        #expect(!output.contains("\n0 pause(s)"), "stop-the-world pauses exercised")
+    }
+
+    /// Lease reads, with the pause fault (on in about half of the seeds, by swarm testing).
+    @Test func ciLeaseReadSeedSetPasses() throws {
+        let (status, output) = try Self.run([
+            "--seeds", "1001..1300", "--nodes", "all", "--lease-reads", "--fault-time", "10000", "--settle-time",
+            "10000",
+        ])
+        #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("300 passed, 0 failed"))
+        #expect(!output.contains("\n0 pause(s)"), "stop-the-world pauses exercised")
+    }
+
+    /// A seed outside the CI set that once failed (a reordered append rejection left the leader
+    /// streaming a useless snapshot forever; `testdata/stale_reject.txt` pins the core fix).
+    @Test func formerlyFailingSeedPasses() throws {
+        let (status, output) = try Self.run(["--seed", "703448", "--nodes", "3", "--faults", "all"])
+        #expect(status == 0, "\(output.suffix(2000))")
     }
 
     /// Seed budgets per injected bug: each must make some seed fail within its budget. Measured
@@ -173,13 +209,30 @@ import Testing
         (.acknowledgeBeforePersist, 100), (.commitPreviousTermByCounting, 200),
     ]
 
+    /// Bugs the simulator does not yet catch within 400 seeds (issue 7 stays open for them).
+    /// Each has a scenario showing its effect (`Tests/RaftCoreTests/testdata/injected_*.txt`):
+    /// two entries committed at one index, a read point below a committed write, a lease read
+    /// long after the lease expired, two configuration changes in flight.
+    static let scenarioOnly: Set<InjectedBug> = [
+        .staleConfigCampaign, .readIndexWithoutTermGuard, .leaseWithoutExpiry, .skipPendingConfigGate,
+    ]
+
+    /// Every other injected bug has a budget of at most 400 seeds, within which the checker it
+    /// names catches it.
+    @Test func everyInjectedBugHasABudget() {
+        #expect(Set(Self.budgets.map(\.0)).union(Self.scenarioOnly) == Set(InjectedBug.allCases))
+        #expect(Self.budgets.allSatisfy { $0.1 <= 400 })
+    }
+
     @Test(arguments: budgets.map(\.0))
     func injectedBugIsCaughtWithinItsBudget(bug: InjectedBug) throws {
         let budget = Self.budgets.first { $0.0 == bug }!.1
         let (status, output) = try Self.run([
-            "--seeds", "1..\(budget)", "--nodes", "all", "--inject", bug.rawValue, "--fail-fast",
+            "--seeds", "1..\(budget)", "--nodes", "all", "--inject", bug.rawValue, "--until-caught",
         ])
         #expect(status != 0, "\(bug.rawValue) not caught within \(budget) seeds")
-        #expect(output.contains("FAIL seed="))
+        #expect(
+            output.contains("CAUGHT seed="),
+            "\(bug.rawValue) not caught by \(bug.catchingChecker) within \(budget) seeds: \(output.suffix(1500))")
     }
 }
