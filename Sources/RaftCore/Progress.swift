@@ -142,7 +142,13 @@ struct Progress: Sendable, Hashable {
 
     /// Frees in-flight slots for appends acknowledged up to `index`.
     mutating func freeInflights(through index: UInt64) {
-        while let first = inflights.first, first.index <= index { freeFirstInflight() }
+        var freed = 0
+        for inflight in inflights {
+            guard inflight.index <= index else { break }
+            freed += 1
+            inflightBytes -= inflight.bytes
+        }
+        if freed > 0 { inflights.removeFirst(freed) }
     }
 
     /// Frees the oldest in-flight slot (acknowledged, or given up on after a heartbeat response
