@@ -129,6 +129,7 @@ extension Raft {
         }
         log.restore(snapshot)
         membership = snapshot.membership
+        membershipIndex = snapshot.index
         resetProgress()
         return true
     }

@@ -2,6 +2,10 @@
 /// applied its entry (`RawNode.advance`); a leader that removed itself steps down then.
 extension Raft {
     mutating func applyConfigChange(_ entry: Entry) {
+        // A snapshot installed after this entry was handed out (between `ready` and `advance`)
+        // already holds its effect: applying it again would diverge or fail.
+        guard entry.index > membershipIndex else { return }
+        membershipIndex = entry.index
         // A refused change was turned into an empty normal entry before it was appended, so a
         // committed change that does not apply means this node's membership diverged from the
         // leader's (storage's `initialState` must give the membership as of `firstIndex - 1`).

@@ -27,9 +27,10 @@ extension Raft {
         } catch {
             // Storage no longer has the pinned snapshot: start over with the newest (nothing of
             // it was delivered, so resume after what the follower is known to have).
+            // Retry on the next heartbeat response, not now: storage may fail again at once.
             progress[member]?.becomeProbe()
             progress[member]?.next = entry.match + 1
-            sendAppend(to: member)
+            progress[member]?.probeSent = true
             return
         }
         var message = Message(kind: .snapshot, to: member)

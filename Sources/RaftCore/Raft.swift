@@ -10,6 +10,8 @@ struct Raft {
     var vote: NodeID = noNode
     var log: RaftLog
     var membership: Membership
+    /// The log index `membership` reflects (a snapshot's, or the last change applied).
+    var membershipIndex: UInt64 = 0
     var progress: [NodeID: Progress] = [:]
     var role: Role = .follower
     var leader: NodeID = noNode
@@ -97,6 +99,7 @@ struct Raft {
         log = RaftLog(storage: storage)
         let (hardState, storedMembership) = storage.initialState()
         membership = storedMembership
+        membershipIndex = storage.firstIndex() - 1
         random = SplitMix64(seed: config.seed ^ (config.id &* 0x9E37_79B9_7F4A_7C15))
         if !hardState.isEmpty {
             // A snapshot holds only committed state, so its index is committed even when the hard

@@ -22,7 +22,7 @@ public struct RaftConfig: Sendable, Hashable {
     /// `electionTicks` of its ticks after it receives a heartbeat, which may arrive just before
     /// its next tick: so that window is only `electionTicks - 1` whole tick intervals, and the
     /// lease lasts `leaseTicks = electionTicks - 1 - leaseDriftTicks` leader ticks from the
-    /// round's send. Every member must run with the same `electionTicks`, `checkQuorum` and
+    /// round's send. Every member must run with the same `electionTicks`, `checkQuorum`, `preVote` and
     /// `leaseReads` (followers keep the promise the leader's lease rests on).
     public var leaseDriftTicks = 1
 
@@ -60,7 +60,12 @@ public struct RaftConfig: Sendable, Hashable {
             throw .invalidConfig("electionTicks must be greater than heartbeatTicks")
         }
         guard !leaseReads || checkQuorum else { throw .invalidConfig("leaseReads requires checkQuorum") }
-        guard leaseDriftTicks >= 0, leaseTicks > 0 else {
+        guard !leaseReads || preVote else {
+            throw .invalidConfig(
+                "leaseReads requires preVote (a follower that learns a new term from a stray message forgets its leader)"
+            )
+        }
+        guard !leaseReads || (leaseDriftTicks >= 0 && leaseTicks > 0) else {
             throw .invalidConfig("leaseDriftTicks must be in 0..<(electionTicks - 1)")
         }
         for (name, value) in [
