@@ -27,12 +27,14 @@ struct Progress: Sendable, Hashable {
     /// compaction on the leader does not restart it (storage keeps it readable while it is in
     /// `RawNode.snapshotsInUse`).
     var snapshot: SnapshotMetadata?
-    /// Bytes of it the follower acknowledged, and bytes sent (one chunk in flight at most).
+    /// Bytes of it the follower acknowledged, and the end of the newest chunk sent (which starts
+    /// at `snapshotAcked`).
     var snapshotAcked: UInt64 = 0
     var snapshotSent: UInt64 = 0
-    /// Ticks since the transfer last made progress; a chunk is resent only after a stall.
+    /// Ticks since the transfer last made progress or sent a chunk: a chunk is resent only after
+    /// an election timeout of neither.
     var snapshotStall = 0
-    /// Stall timeouts in a row (reset by progress).
+    /// Stall timeouts in a row (reset by progress, and by a refusal that moves the transfer).
     var snapshotStalls = 0
     /// Index of the snapshot being streamed, 0 if none.
     var pendingSnapshot: UInt64 { snapshot?.index ?? 0 }

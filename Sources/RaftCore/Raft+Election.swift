@@ -122,6 +122,10 @@ extension Raft {
             }
         case .readIndex:
             dropRead(message)
+        case .readIndexResponse:
+            // A pre-candidate keeps its term: the answer to a read it forwarded as a follower of
+            // this term's leader may arrive now.
+            handleReadIndexResponse(message)
         default:
             break
         }

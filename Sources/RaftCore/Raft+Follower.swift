@@ -34,11 +34,7 @@ extension Raft {
             forwarded.to = leader
             send(forwarded)
         case .readIndexResponse:
-            if message.reject {
-                droppedReads.append(message.context)
-            } else {
-                readStates.append(ReadState(index: message.index, context: message.context))
-            }
+            handleReadIndexResponse(message)
         default:
             break
         }
@@ -85,6 +81,12 @@ extension Raft {
     /// stage (`Ready.snapshotChunks`), so the core never holds the snapshot's data. A chunk out
     /// of order is refused with the offset we have (0 after a restart); the last chunk
     /// installs the staged snapshot (`Ready.snapshot`, whose data is empty).
+    ///
+    /// A chunk at offset 0 starts the staging afresh only for another transfer: another snapshot,
+    /// or the same one streamed by the leader of another term (whose copy of it need not hold the
+    /// same bytes). From the leader that sent the staged part it is a late duplicate, or that
+    /// leader starting over after it gave up on the transfer; either way the staged bytes are
+    /// good, so it is refused with their count and the leader goes on from there.
     mutating func handleSnapshot(_ message: Message) {
         guard let chunk = message.snapshot else { return }
         if chunk.index <= log.committed {
@@ -93,9 +95,11 @@ extension Raft {
             return
         }
         let metadata = Snapshot(index: chunk.index, term: chunk.term, membership: chunk.membership)
-        if message.offset == 0 { incomingSnapshot = (metadata, 0) }
-        guard let partial = incomingSnapshot, partial.metadata == metadata, partial.received == message.offset else {
-            let had = incomingSnapshot?.metadata == metadata ? incomingSnapshot?.received ?? 0 : 0
+        // What this transfer (this snapshot, from this term's leader) has staged so far.
+        var staged = incomingSnapshot.flatMap { $0.metadata == metadata && $0.term == message.term ? $0 : nil }
+        if message.offset == 0 && (staged?.received ?? 0) == 0 { staged = (metadata, message.term, 0) }
+        guard let partial = staged, partial.received == message.offset else {
+            let had = staged?.received ?? 0
             var response = Message(kind: .snapshotResponse, to: message.from, index: had, reject: true)
             response.snapshot = metadata
             send(response)
@@ -105,7 +109,7 @@ extension Raft {
             SnapshotChunk(index: chunk.index, term: chunk.term, offset: message.offset, data: chunk.data))
         let received = partial.received + UInt64(chunk.data.count)
         guard message.done else {
-            incomingSnapshot = (metadata, received)
+            incomingSnapshot = (metadata, message.term, received)
             var response = Message(kind: .snapshotResponse, to: message.from, index: received)
             response.snapshot = metadata
             send(response)

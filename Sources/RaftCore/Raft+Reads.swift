@@ -6,8 +6,9 @@
 /// A read's `context` names it: contexts must be unique among the reads outstanding at the
 /// leader (include the requesting node's id); a duplicate is refused and reported in
 /// `Ready.droppedReads`, as is every read the leader can no longer confirm (role change, limit).
-/// A forwarded read refused by a leader that has meanwhile moved to a newer term may go
-/// unanswered (its refusal is dropped as stale): the requester needs its own timeout too.
+/// A leader that steps down refuses its forwarded reads in the term they arrived in, and the
+/// requester reports such a refusal whatever its term or role since. Messages can still be lost:
+/// the requester needs its own timeout too.
 extension Raft {
     mutating func handleReadIndex(_ message: Message) {
         if membership.voters == [id] {
@@ -84,6 +85,15 @@ extension Raft {
             readStates.append(ReadState(index: index, context: context))
         } else {
             send(Message(kind: .readIndexResponse, to: requester, index: index, context: context))
+        }
+    }
+
+    /// The leader's answer to a read this node forwarded.
+    mutating func handleReadIndexResponse(_ message: Message) {
+        if message.reject {
+            droppedReads.append(message.context)
+        } else {
+            readStates.append(ReadState(index: message.index, context: message.context))
         }
     }
 

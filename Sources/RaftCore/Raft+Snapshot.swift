@@ -2,11 +2,12 @@
 /// through `RaftStorage.snapshotData`.
 ///
 /// One snapshot is pinned per follower for the whole transfer (a compaction meanwhile does not
-/// restart it), one chunk is in flight at a time, and each response sends at most one chunk, so
-/// duplicated or delayed responses never multiply the traffic. A stale response (another
-/// snapshot, or an offset already acknowledged) is ignored. A lost chunk is resent only after
-/// the transfer has made no progress for an election timeout (`tickSnapshotStalls`), never on
-/// heartbeat responses.
+/// restart it), the newest chunk sent always starts at the follower's last known position
+/// (`snapshotAcked`), and only a response that moves that position sends a chunk (at most one),
+/// so duplicated or delayed responses never multiply the traffic. A stale response (another snapshot, or an
+/// offset already acknowledged) is ignored. A lost chunk is resent only after the transfer has
+/// made no progress for an election timeout (`tickSnapshotStalls`), never on heartbeat
+/// responses.
 extension Raft {
     mutating func startSnapshot(to member: NodeID) -> Bool {
         guard var entry = progress[member], entry.state != .snapshot else { return false }
@@ -55,18 +56,19 @@ extension Raft {
             // chunk will answer; otherwise go there (a stale refusal costs one chunk, which the
             // follower answers with its real position: no livelock).
             if had == entry.snapshotAcked && entry.snapshotSent > had { return }
-            entry.snapshotAcked = had
-            entry.snapshotSent = had
         } else {
             guard had > entry.snapshotAcked else { return }  // Stale or duplicate.
-            entry.snapshotAcked = had
-            // A chunk still in flight will be answered; send only when none is.
-            guard had >= entry.snapshotSent else {
-                progress[message.from] = entry
-                return
-            }
-            entry.snapshotSent = had
+            // Progress: the stall clock starts over, whether or not a chunk is still in flight.
+            // One still in flight (`had < snapshotSent`: the chunk answered was shorter than one
+            // resent since, as storage may read fewer bytes than asked) starts below `had`, so the
+            // follower will refuse it; waiting for that would stall the transfer (the refusal
+            // names `had`, which then reads as "the chunk in flight will answer"). Go on from
+            // `had` now.
+            entry.snapshotStall = 0
         }
+        // The chunk sent next starts at the follower's position: what the check above relies on.
+        entry.snapshotAcked = had
+        entry.snapshotSent = had
         entry.snapshotStalls = 0
         progress[message.from] = entry
         if entry.snapshotAcked < pinned.size { sendSnapshotChunk(to: message.from) }

@@ -58,9 +58,10 @@ struct Raft {
     var pendingReads: [PendingRead] = []
     /// Read-index requests received before this leader committed an entry of its term.
     var readsAwaitingCommit: [Message] = []
-    /// The snapshot being received from the leader (follower side): its metadata and the bytes
-    /// received so far. The data itself goes to the application in `snapshotChunks`.
-    var incomingSnapshot: (metadata: Snapshot, received: UInt64)?
+    /// The snapshot being received from the leader (follower side): its metadata, the term of
+    /// the leader streaming it, and the bytes received so far. The data itself goes to the
+    /// application in `snapshotChunks`.
+    var incomingSnapshot: (metadata: Snapshot, term: UInt64, received: UInt64)?
     /// Received chunks for the application to stage, collected by the next Ready.
     var snapshotChunks: [SnapshotChunk] = []
     /// Known bugs the simulator switches on (`NoInjectedBugs` in production).
@@ -180,6 +181,15 @@ struct Raft {
     // MARK: Role transitions
 
     mutating func reset(term newTerm: UInt64) {
+        // Reads waiting at this node as leader cannot be confirmed any more: refuse them before
+        // the term changes, so the refusals carry the term the reads were forwarded in (`send`
+        // stamps the current one). Stamped with the new term, a refusal would push a requester
+        // still in the old term into the new one without a leader, and a requester leading the
+        // new term already (it unseated us) would ignore it as traffic of its own term.
+        let abandoned = pendingReads.map { ($0.context, $0.from) } + readsAwaitingCommit.map { ($0.context, $0.from) }
+        pendingReads = []
+        readsAwaitingCommit = []
+        for (context, from) in abandoned { refuseRead(context: context, from: from) }
         if term != newTerm {
             term = newTerm
             vote = noNode
@@ -196,11 +206,6 @@ struct Raft {
         lastRound = 0
         leaseRevoked = false
         readRoundInFlight = false
-        // Reads waiting at this node as leader cannot be confirmed any more: say so.
-        let abandoned = pendingReads.map { ($0.context, $0.from) } + readsAwaitingCommit.map { ($0.context, $0.from) }
-        pendingReads = []
-        readsAwaitingCommit = []
-        for (context, from) in abandoned { refuseRead(context: context, from: from) }
         uncommittedBytes = 0
         resetProgress()
     }
@@ -352,6 +357,12 @@ struct Raft {
                 send(Message(kind: .appendResponse, to: message.from))
             } else if message.kind == .preVote {
                 send(Message(kind: .preVoteResponse, to: message.from, term: term, reject: true))
+            } else if message.kind == .readIndexResponse && message.reject {
+                // A read we forwarded, refused by its leader as it stepped down (in the term the
+                // read was forwarded in, which we have left since): the application still waits
+                // for it, and reporting a refusal is safe in any term. (A grant of an older term
+                // is dropped like any stale message; the requester's own timeout covers it.)
+                droppedReads.append(message.context)
             }
             return
         }

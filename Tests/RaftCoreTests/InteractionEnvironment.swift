@@ -50,7 +50,8 @@ final class InteractionEnvironment {
             // arrive: inject-msg from=2 to=1 kind=appendResponse index=3 reject=true hint=2.
             let to = UInt64(block.int("to", default: 0))
             guard let kind = block.arguments["kind"].flatMap(Message.Kind.init(rawValue:)), let node = nodes[to] else {
-                throw ScenarioError("usage: inject-msg from=ID to=ID kind=KIND [term= index= reject= hint= commit=]")
+                throw ScenarioError(
+                    "usage: inject-msg from=ID to=ID kind=KIND [term= index= reject= hint= commit= offset= bytes=]")
             }
             var message = Message(
                 kind: kind, from: UInt64(block.int("from", default: 0)), to: to,
@@ -62,6 +63,19 @@ final class InteractionEnvironment {
             message.context = Array((block.arguments["context"] ?? "").utf8)
             if let index = block.arguments["snapindex"].flatMap(UInt64.init) {
                 message.snapshot = Snapshot(index: index, term: UInt64(block.int("snapterm", default: 0)))
+            }
+            if kind == .snapshot {
+                // A chunk of the sender's newest snapshot, as its leader would stream it:
+                // offset=O bytes=N (default: the sender's chunk size).
+                guard let sender = nodes[message.from] else { throw ScenarioError("no node \(message.from)") }
+                let metadata = try sender.storage.snapshotMetadata()
+                message.offset = UInt64(block.int("offset", default: 0))
+                let data = try sender.storage.snapshotData(
+                    index: metadata.index, offset: message.offset,
+                    maxBytes: block.int("bytes", default: sender.config.snapshotChunkBytesMax))
+                message.snapshot = Snapshot(
+                    index: metadata.index, term: metadata.term, membership: metadata.membership, data: data)
+                message.done = message.offset + UInt64(data.count) >= metadata.size
             }
             try with(to) { $0.raw.step(message) }
             return verbose ? message.description : ""
