@@ -53,8 +53,9 @@ extension Raft {
         let had = min(message.index, pinned.size)
         if message.reject {
             // The follower says where it is. If that is where the chunk in flight starts, the
-            // chunk will answer; otherwise go there (a stale refusal costs one chunk, which the
-            // follower answers with its real position: no livelock).
+            // chunk will answer; otherwise go there (a stale refusal costs a chunk or two: the
+            // follower refuses the rewound chunk with its real position and the chunk then in
+            // flight is sent again; each refusal names a position, so no livelock).
             if had == entry.snapshotAcked && entry.snapshotSent > had { return }
         } else {
             guard had > entry.snapshotAcked else { return }  // Stale or duplicate.

@@ -122,7 +122,12 @@ public struct RawNode {
         raft.step(Message(kind: .transferLeader, from: target))
     }
 
-    /// Requests a linearizable read point; the answer arrives as a `ReadState` with `context`.
+    /// Requests a linearizable read point; the answer arrives as a `ReadState` with `context`,
+    /// or the request is reported in `Ready.droppedReads`. Messages can be lost, so the caller
+    /// needs a timeout, and a retry (say, after a leader change) must use a fresh context: give
+    /// each attempt its own (the requesting node's id and an attempt number in it). A refusal
+    /// of an earlier attempt may still arrive (a deposed leader refuses in its old term), and
+    /// only ends that attempt; ignore contexts you no longer wait for.
     public mutating func readIndex(context: [UInt8]) {
         raft.step(Message(kind: .readIndex, from: raft.id, context: context))
     }

@@ -60,6 +60,13 @@ public struct FaultRates: Sendable, Hashable {
     public var pauseRuns = 1.0
     public var pauseGap: UInt64 = 3_000
     public var pauseLength: ClosedRange<UInt64> = 150...800
+    /// Chance that a paused node is also cut off from its peers until shortly after it resumes
+    /// (they dropped its connections while it was frozen, and it takes a moment to reconnect):
+    /// a paused leader then resumes without news of a successor, with clients still reaching
+    /// it, and must not serve a read from an expired lease.
+    public var pauseIsolation = 0.5
+    /// How long after it resumes such a node is still cut off, at most.
+    public var pauseReconnectMax: UInt64 = 150
 
     // MARK: Operations
     public var membershipRuns = 1.0
@@ -102,7 +109,7 @@ extension FaultRates {
             ("crash-during-fsync", \.crashDuringFsync), ("crash-during-vote-fsync", \.crashDuringVoteFsync),
             ("power-loss", \.powerLossRuns), ("torn-write", \.tornWrite), ("slow-fsync", \.slowFsync),
             ("membership", \.membershipRuns), ("transfers", \.transferRuns), ("quick-restart", \.quickRestart),
-            ("pauses", \.pauseRuns),
+            ("pauses", \.pauseRuns), ("pause-isolation", \.pauseIsolation),
         ]
     }
 

@@ -35,6 +35,15 @@ final class SimNode {
     var firstCommitWatch: (term: UInt64, commit: UInt64)?
     /// The last term in which this node, as leader, took a client proposal.
     var proposedInTerm: UInt64 = 0
+    /// ReadIndex requests this node asked its core for and has no read state for yet, with the
+    /// leader the newest attempt went to and its number: asked again, as a new attempt, when the
+    /// node learns of another leader (the old one may never answer; etcd's servers likewise
+    /// retry a read under a new request id).
+    var askedReads: [OperationKey: (leader: NodeID, attempt: UInt64)] = [:]
+    /// Read attempts this node has made (numbers each attempt's context).
+    var readAttempts: UInt64 = 0
+    /// The leader this node knew at its last drive.
+    var knownLeader: NodeID = 0
 
     /// While paused (a stop-the-world pause), the time it resumes; 0 when running.
     var pausedUntil: UInt64 = 0
@@ -68,6 +77,8 @@ final class SimNode {
         firstCommitWatch = nil
         waiting = []
         pendingReads = []
+        askedReads = [:]
+        knownLeader = 0
         incarnation += 1
         disk.crash(keepingPrefixOf: kept)
     }
@@ -109,28 +120,44 @@ struct OperationKey: Hashable, Comparable {
         (a.client, a.sequence) < (b.client, b.sequence)
     }
 
-    var context: [UInt8] {
-        var bytes: [UInt8] = []
-        for shift in stride(from: 0, to: 64, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: UInt64(client) >> UInt64(shift)))
-        }
-        for shift in stride(from: 0, to: 64, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift)))
-        }
-        return bytes
-    }
-
     init(client: Int, sequence: UInt64) {
         self.client = client
         self.sequence = sequence
     }
+}
 
-    init?(context: [UInt8]) {
-        guard context.count == 16 else { return nil }
-        var reader = ByteReader(bytes: context)
-        guard let client = reader.number(), let sequence = reader.number() else { return nil }
-        self.client = Int(client)
-        self.sequence = sequence
+/// The context of one ReadIndex request: the client operation, the node asking and that node's
+/// attempt number. Contexts must be unique among the reads outstanding at a leader, and a node
+/// asks again (a new attempt) when leadership moves: an answer to any attempt serves the read,
+/// a refusal counts only for the newest attempt.
+struct ReadContext: Hashable {
+    var key: OperationKey
+    var asker: NodeID
+    var attempt: UInt64
+
+    var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        for number in [UInt64(key.client), key.sequence, asker, attempt] {
+            for shift in stride(from: 0, to: 64, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: number >> UInt64(shift)))
+            }
+        }
+        return bytes
+    }
+
+    init(key: OperationKey, asker: NodeID, attempt: UInt64) {
+        self.key = key
+        self.asker = asker
+        self.attempt = attempt
+    }
+
+    init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        var reader = ByteReader(bytes: bytes)
+        guard let client = reader.number(), let sequence = reader.number(), let asker = reader.number(),
+            let attempt = reader.number()
+        else { return nil }
+        self.init(key: OperationKey(client: Int(client), sequence: sequence), asker: asker, attempt: attempt)
     }
 }
 

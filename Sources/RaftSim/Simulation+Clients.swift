@@ -27,7 +27,7 @@ extension Simulation {
 
     func sendRequest(_ key: OperationKey) {
         let target = clients[key.client].target
-        let readIndexShare = options.bugs.contains(.readIndexWithoutTermGuard) ? 1.0 : 0.5
+        let readIndexShare = options.bugs.contains { $0.readsOnlyThroughReadIndex } ? 1.0 : 0.5
         let viaReadIndex: Bool = if case .get? = inputs[key] { chance(readIndexShare) } else { false }
         clients[key.client].viaReadIndex = viaReadIndex
         queue.schedule(at: now + uniform(1...5), .clientRequest(target, key, useReadIndex: viaReadIndex))
@@ -47,7 +47,7 @@ extension Simulation {
         trace.add(id)
         if useReadIndex && node.raw!.membership.contains(id) {
             node.waiting.insert(key)
-            node.raw!.readIndex(context: key.context)
+            askRead(key, at: node)
         } else if node.raw!.role == .leader {
             node.waiting.insert(key)
             node.raw!.propose(KVStore.encode(KVStore.Command(client: key.client, sequence: key.sequence, input: input)))

@@ -52,11 +52,21 @@ extension Simulation {
             if let leader = leaderNode, chance(0.7) { leader } else {
                 running[Int(random.uniform(UInt64(running.count)))]
             }
+        pause(victim)
+    }
+
+    /// Stops the world on `victim` for `pauseLength` (maybe cutting it off from its peers too).
+    func pause(_ victim: SimNode) {
         trace.add(18)
         trace.add(victim.id)
         pauses += 1
         victim.pausedUntil = now + uniform(rates.pauseLength)
         queue.schedule(at: victim.pausedUntil, .thaw(victim.id, victim.incarnation))
+        if options.networkFaults && chance(rates.pauseIsolation) {
+            // Its own cut, apart from the targeted isolations (neither ends the other).
+            pauseCuts += 1
+            cutUntil[victim.id] = victim.pausedUntil + uniform(1...max(1, rates.pauseReconnectMax))
+        }
     }
 
     func thaw(_ node: SimNode) {
@@ -99,6 +109,7 @@ extension Simulation {
         trace.add(victim.id)
         trace.add(UInt64(kept))
         victim.crash(keepingPrefixOf: kept)
+        cutUntil[victim.id] = nil  // A pause's cut ends with the process.
         let delay =
             if let restartWithin { uniform(restartWithin) } else {
                 chance(rates.quickRestart) ? uniform(1...20) : uniform(100...rates.restartDelayMax)
@@ -144,6 +155,7 @@ extension Simulation {
     /// Whether the network carries nothing from `sender` to `receiver` now.
     func isCut(_ sender: NodeID, _ receiver: NodeID) -> Bool {
         if let isolated = isolation?.node, isolated == sender || isolated == receiver { return true }
+        if (cutUntil[sender] ?? 0) > now || (cutUntil[receiver] ?? 0) > now { return true }
         return partitionCut.contains(Link(from: sender, to: receiver))
     }
 
@@ -222,6 +234,7 @@ extension Simulation {
         }
         partitionCut = []
         isolation = nil
+        cutUntil = [:]
         trace.add(13)
         for node in nodes where !node.isUp { queue.schedule(at: now + uniform(1...100), .restart(node.id)) }
     }

@@ -48,6 +48,7 @@ extension Simulation {
     func drive(_ node: SimNode) {
         guard node.isRunning else { return }
         observeRole(node)
+        retryReadsOnLeaderChange(node)
         guard node.syncing == nil, node.raw!.hasReady else { return }
         let ready = node.raw!.ready()
         let installing = node.stage(ready)
@@ -94,6 +95,30 @@ extension Simulation {
         maybeIsolate(node, chance: rates.isolateNewLeader, within: 1...rates.isolateNewLeaderDelayMax)
     }
 
+    /// A node that learns of a new leader (or becomes leader) asks again for the reads it is
+    /// still waiting on: the old leader may never answer them.
+    func retryReadsOnLeaderChange(_ node: SimNode) {
+        let leader = node.raw!.leader
+        guard leader != node.knownLeader else { return }
+        node.knownLeader = leader
+        guard leader != noNode else { return }
+        for (key, asked) in node.askedReads.sorted(by: { $0.key < $1.key }) where asked.leader != leader {
+            // A read its client gave up on is not asked again.
+            guard node.waiting.contains(key), clients[key.client].current?.key == key else {
+                node.askedReads[key] = nil
+                continue
+            }
+            askRead(key, at: node)
+        }
+    }
+
+    /// Asks the node's core for a read point for `key`, as a new attempt with its own context.
+    func askRead(_ key: OperationKey, at node: SimNode) {
+        node.readAttempts += 1
+        node.askedReads[key] = (node.raw!.leader, node.readAttempts)
+        node.raw!.readIndex(context: ReadContext(key: key, asker: node.id, attempt: node.readAttempts).bytes)
+    }
+
     /// The fsync finished: now send, apply, answer reads, advance, and maybe compact.
     func finishReady(_ node: SimNode) {
         guard let ready = node.syncing else { return }
@@ -107,7 +132,10 @@ extension Simulation {
         }
         for entry in ready.committedEntries where entry.index > node.applied { apply(entry, on: node) }
         for state in ready.readStates {
-            if let key = OperationKey(context: state.context), node.waiting.contains(key) {
+            // An answer to any attempt serves the read.
+            if let key = ReadContext(bytes: state.context)?.key, node.waiting.contains(key),
+                node.askedReads.removeValue(forKey: key) != nil
+            {
                 node.pendingReads.append((state.index, key))
             }
         }
@@ -120,8 +148,11 @@ extension Simulation {
             }
         }
         for context in ready.droppedReads {
-            if let key = OperationKey(context: context), node.waiting.remove(key) != nil {
-                reply(key, .redirect(node.raw!.leader))
+            // A refusal counts only for the newest attempt (an older one's leader is gone).
+            if let read = ReadContext(bytes: context), node.askedReads[read.key]?.attempt == read.attempt,
+                node.askedReads.removeValue(forKey: read.key) != nil, node.waiting.remove(read.key) != nil
+            {
+                reply(read.key, .redirect(node.raw!.leader))
             }
         }
         node.raw!.advance(ready)

@@ -31,6 +31,10 @@ public final class Simulation {
     /// isolation: a new isolation replaces the previous one, whose end event then does nothing.
     var isolation: (node: NodeID, generation: UInt64)?
     var isolations: UInt64 = 0
+    /// Paused nodes cut off from their peers, until when (lookup only, never iterated).
+    var cutUntil: [NodeID: UInt64] = [:]
+    /// Pauses that also cut the node off.
+    var pauseCuts = 0
     var checker = SafetyChecker()
     var trace = TraceHasher()
     public private(set) var events = 0
@@ -109,6 +113,9 @@ public final class Simulation {
         limits.appendBytesMax = [16, 64, 256, 4096][Int(random.uniform(4))]
         limits.inflightMessagesMax = [2, 16, 64][Int(random.uniform(3))]
         limits.snapshotChunkBytesMax = [32, 256, 4096][Int(random.uniform(3))]
+        // Small apply batches: a node catching up or restarting applies its committed entries
+        // over many Ready cycles (configuration changes among them apply late).
+        limits.committedBytesPerReadyMax = [16, 256, 1 << 20][Int(random.uniform(3))]
         limits.leaseReads = options.leaseReads || options.bugs.contains { $0.needsLeaseReads }
         baseConfig = limits
         nextID = UInt64(options.nodes) + 1
@@ -129,12 +136,8 @@ public final class Simulation {
         return node
     }
 
-    /// The injected bugs that live in the core (the others are in the driver).
-    var coreBugs: Set<InjectedBug> {
-        options.bugs.intersection([
-            .commitPreviousTermByCounting, .grantTwoVotesPerTerm, .skipLogMatchingCheck, .staleConfigCampaign,
-        ])
-    }
+    /// The injected bugs that live in the core: all but the driver's own.
+    var coreBugs: Set<InjectedBug> { options.bugs.filter { !$0.livesInDriver } }
 
     /// The node with this id, unless it was removed from the cluster and retired.
     func node(_ id: NodeID) -> SimNode? { byID[id] }
@@ -234,11 +237,22 @@ extension InjectedBug {
 
     var needsLeaseReads: Bool { self == .leaseWithoutExpiry }
 
+    /// Bugs in the read path: every client get goes through ReadIndex (none through the log).
+    var readsOnlyThroughReadIndex: Bool { self == .leaseWithoutExpiry || self == .readIndexWithoutTermGuard }
+
+    /// Bugs in the simulator's driver (the Ready contract), not in the core.
+    var livesInDriver: Bool { self == .acknowledgeBeforePersist || self == .applyUncommitted }
+
     /// Turns on the faults this bug needs to show (whatever swarm testing picked).
     func enableMode(_ rates: inout FaultRates) {
         switch self {
         case .leaseWithoutExpiry:
+            // A leader paused a little longer than an election timeout and cut off from its
+            // peers resumes still leading (one quorum check passed on acknowledgements from
+            // before the pause) after a successor took writes; clients reach it and read.
             rates.pauseRuns = 1
+            rates.pauseLength = 120...200
+            rates.pauseIsolation = 1
             rates.clientWander = 0.5
         case .readIndexWithoutTermGuard:
             // A leader cut off right after its first commit leaves a successor that does not
