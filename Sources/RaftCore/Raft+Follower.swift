@@ -90,7 +90,9 @@ extension Raft {
     mutating func handleSnapshot(_ message: Message) {
         guard let chunk = message.snapshot else { return }
         if chunk.index <= log.committed {
-            incomingSnapshot = nil
+            // A chunk of a snapshot this node has caught up past: answer with the commit. A
+            // newer transfer staged meanwhile (a late chunk of an older one arrived) goes on.
+            if let staged = incomingSnapshot, staged.metadata.index <= log.committed { incomingSnapshot = nil }
             send(Message(kind: .appendResponse, to: message.from, index: log.committed))
             return
         }

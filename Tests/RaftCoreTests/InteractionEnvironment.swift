@@ -64,7 +64,13 @@ final class InteractionEnvironment {
             if let index = block.arguments["snapindex"].flatMap(UInt64.init) {
                 message.snapshot = Snapshot(index: index, term: UInt64(block.int("snapterm", default: 0)))
             }
-            if kind == .snapshot {
+            if kind == .snapshot, message.snapshot != nil {
+                // snapindex=I snapterm=T: a chunk of an older snapshot the sender no longer
+                // holds (a late duplicate): bytes=N zero bytes at offset=O.
+                message.offset = UInt64(block.int("offset", default: 0))
+                message.snapshot?.data = Array(repeating: 0, count: block.int("bytes", default: 16))
+                message.done = false
+            } else if kind == .snapshot {
                 // A chunk of the sender's newest snapshot, as its leader would stream it:
                 // offset=O bytes=N (default: the sender's chunk size).
                 guard let sender = nodes[message.from] else { throw ScenarioError("no node \(message.from)") }
