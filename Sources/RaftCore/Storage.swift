@@ -19,7 +19,9 @@ public protocol RaftStorage: AnyObject {
     /// end). The leader streams a snapshot to a follower in chunks read through this, so a
     /// snapshot of hundreds of MB is never read whole. Storage keeps every snapshot in
     /// `RawNode.snapshotsInUse` readable, even after a newer one replaced it; for any other it
-    /// may throw `.compacted` (the leader then starts over with the newest).
+    /// may throw `.compacted` (the leader then starts over with the newest). The bytes of a
+    /// snapshot never change once taken: a follower resumes a transfer from the same leader
+    /// term where its staging stopped, joining bytes read at different times.
     func snapshotData(index: UInt64, offset: UInt64, maxBytes: Int) throws(RaftError) -> [UInt8]
 }
 
