@@ -82,7 +82,8 @@ struct KVStore {
         return Command(client: Int(client), sequence: sequence, input: input)
     }
 
-    private static func write(_ number: UInt64, into out: inout [UInt8]) {
+    /// Appends `number` little-endian (what `ByteReader.number` reads).
+    static func write(_ number: UInt64, into out: inout [UInt8]) {
         for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
     }
 

@@ -137,11 +137,7 @@ struct ReadContext: Hashable {
 
     var bytes: [UInt8] {
         var bytes: [UInt8] = []
-        for number in [UInt64(key.client), key.sequence, asker, attempt] {
-            for shift in stride(from: 0, to: 64, by: 8) {
-                bytes.append(UInt8(truncatingIfNeeded: number >> UInt64(shift)))
-            }
-        }
+        for number in [UInt64(key.client), key.sequence, asker, attempt] { KVStore.write(number, into: &bytes) }
         return bytes
     }
 
