@@ -48,7 +48,10 @@ public struct RaftConfig: Sendable, Hashable {
     public var proposalBatchMax = 1024
     /// Pending read-index requests at the leader.
     public var pendingReadsMax = 4096
-    /// Seed of the election-timeout generator.
+    /// Seed of the election-timeout generator (mixed with `id`). Tests and the simulator fix it
+    /// to replay a run; a production driver must pass fresh entropy at every start: with a fixed
+    /// seed a restarted node draws the same timeouts again, and nodes restarted together (a
+    /// power loss) can split the vote election after election.
     public var seed: UInt64 = 0
 
     public init(id: NodeID) { self.id = id }

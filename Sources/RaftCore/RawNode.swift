@@ -62,6 +62,9 @@ public struct RawNode {
     public var appliedIndex: UInt64 { raft.log.applied }
     public var lastIndex: UInt64 { raft.log.lastIndex }
     public var hardState: HardState { raft.hardState }
+    /// The core's election clock (reset by a leader's message, a granted vote, becoming leader,
+    /// and a leader's quorum check): for the simulator's aimed faults, not for drivers.
+    package var electionElapsed: Int { raft.electionElapsed }
 
     /// Progress of every member as the leader sees it (match index, state); empty on followers.
     public var replication: [(id: NodeID, match: UInt64, state: String)] {

@@ -30,6 +30,10 @@ public struct FaultRates: Sendable, Hashable {
     /// fault this makes the three-leader sequence of the Raft paper's Figure 8 common.
     public var isolateAtFirstCommit = 0.8
 
+    /// Chance that a restarted node whose snapshot holds an older voter set than the leader's is
+    /// split off with a quorum of that older set (`maybeSplitAlongStaleMembership`).
+    public var splitAtStaleRestart = 0.0
+
     // MARK: Disk and power
     /// Single-node crashes: mean gap; a crashed node restarts after up to `restartDelayMax`.
     public var crashRuns = 1.0
@@ -65,12 +69,19 @@ public struct FaultRates: Sendable, Hashable {
     /// a paused leader then resumes without news of a successor, with clients still reaching
     /// it, and must not serve a read from an expired lease.
     public var pauseIsolation = 0.5
+    /// Chance that a pause waits for the leader's next quorum check and lasts until just before
+    /// the check after next: the leader resumes still leading (the first check passed on
+    /// acknowledgements from before the pause) with the most time for a successor to take writes.
+    public var pauseAfterQuorumCheck = 0.0
     /// How long after it resumes such a node is still cut off, at most.
     public var pauseReconnectMax: UInt64 = 150
 
     // MARK: Operations
     public var membershipRuns = 1.0
     public var membershipGap: UInt64 = 2_000
+    /// Chance that a removed member keeps running for many seconds (across further changes)
+    /// before its operator shuts it down, rather than within 1.5 s.
+    public var lingeringRemoval = 0.25
     public var transferRuns = 1.0
     public var transferGap: UInt64 = 3_000
 
@@ -79,12 +90,19 @@ public struct FaultRates: Sendable, Hashable {
     public var tickJitter: UInt64 = 3
     /// Applied entries between snapshots (log compaction) on each node.
     public var snapshotEvery: UInt64 = 40
+    /// Fixes `RaftConfig.committedBytesPerReadyMax` (else it varies by seed): 16 bytes is one
+    /// entry per Ready, so a node catching up or restarting applies its log slowly.
+    public var committedBytesPerReady: Int?
     /// How long a client waits for an answer before recording its operation as pending.
     public var clientTimeout: UInt64 = 1_500
     /// After the faults stop, the cluster has this long to recover (restarts, an election,
     /// catching up); every client operation issued later must complete within `clientTimeout`.
     public var recoveryBound: UInt64 = 3_000
     public var clientThink: UInt64 = 20
+    /// While the faults run, how long a client waits before giving up (its operation stays
+    /// pending) and trying a random node: as many clients do, and as fresh clients arriving
+    /// would. Short only in modes that need clients to find a successor during a pause.
+    public var clientPatience: UInt64 = 1_500
     /// Chance that a client sends its next operation to a random node rather than to the leader
     /// it knows (0 unless a bug's mode needs clients spread over the members: one that stays
     /// with a deposed leader while another finds the new one).
@@ -138,6 +156,41 @@ extension FaultRates {
             if off && !pinned.contains(name) { rates[keyPath: path] = 0 }
         }
         return rates
+    }
+
+    /// The shape in which a lease that outlives its expiry serves a stale read: LAN latencies
+    /// against an etcd-like election timeout (300 ms of 30 ms ticks, so a successor is elected
+    /// and takes writes within one pause), pauses aimed between a leader's quorum checks, and
+    /// clients that give up on a frozen node quickly and find the successor. Without the aim,
+    /// check-quorum deposes the old leader before a successor commits anything: the lease bug
+    /// only shows when a check passes on acknowledgements from before the pause.
+    mutating func aimAtLeaseExpiry() {
+        tickInterval = 30
+        delayMax = 3
+        pauseAfterQuorumCheck = 1
+        clientPatience = 80
+    }
+
+    /// The shape in which a node that campaigns under a membership it has not finished applying
+    /// wins on a stale quorum: frequent membership changes, removed members that keep running
+    /// (they still answer votes), frequent quick restarts on a slow disk, so a restarted node
+    /// re-applies its log one entry per fsync long after its election timeout, and the split
+    /// along its stale membership at each restart (`splitAtStaleRestart`). Power losses and
+    /// crashes during fsync are off: they restart the node again before it campaigns.
+    mutating func aimAtStaleMembership() {
+        membershipRuns = 1
+        membershipGap = min(membershipGap, 500)
+        lingeringRemoval = 1
+        crashRuns = 1
+        crashGap = 1_000
+        quickRestart = 1
+        powerLossRuns = 0
+        crashDuringFsync = 0
+        crashDuringVoteFsync = 0
+        fsyncFast = 15...30
+        snapshotEvery = 400
+        committedBytesPerReady = 16
+        splitAtStaleRestart = 1
     }
 
     /// The `--rate` arguments that reproduce the pinned values.

@@ -22,7 +22,7 @@ extension Simulation {
         trace.add(4)
         trace.add(UInt64(client))
         sendRequest(key)
-        queue.schedule(at: now + rates.clientTimeout, .clientTimeout(key))
+        queue.schedule(at: now + (faultsActive ? rates.clientPatience : rates.clientTimeout), .clientTimeout(key))
     }
 
     func sendRequest(_ key: OperationKey) {

@@ -29,6 +29,7 @@ extension Simulation {
         case .transfer: transferLeadership()
         case .retire(let id): retire(id)
         case .faultsEnd: endFaults()
+        case .endSplit(let generation): endSplit(generation)
         default: break
         }
     }
@@ -48,6 +49,11 @@ extension Simulation {
         defer { queue.schedule(at: now + gap(mean: rates.pauseGap), .pause) }
         let running = nodes.filter(\.isRunning)
         guard !running.isEmpty else { return }
+        if rates.pauseAfterQuorumCheck > 0 && chance(rates.pauseAfterQuorumCheck) {
+            // Aimed: the leader's next ticks fire it (`maybePauseAfterQuorumCheck`).
+            pauseArmed = true
+            return
+        }
         let victim =
             if let leader = leaderNode, chance(0.7) { leader } else {
                 running[Int(random.uniform(UInt64(running.count)))]
@@ -56,11 +62,11 @@ extension Simulation {
     }
 
     /// Stops the world on `victim` for `pauseLength` (maybe cutting it off from its peers too).
-    func pause(_ victim: SimNode) {
+    func pause(_ victim: SimNode, length: UInt64? = nil) {
         trace.add(18)
         trace.add(victim.id)
         pauses += 1
-        victim.pausedUntil = now + uniform(rates.pauseLength)
+        victim.pausedUntil = now + (length ?? uniform(rates.pauseLength))
         queue.schedule(at: victim.pausedUntil, .thaw(victim.id, victim.incarnation))
         if options.networkFaults && chance(rates.pauseIsolation) {
             // Its own cut, apart from the targeted isolations (neither ends the other).
@@ -156,7 +162,8 @@ extension Simulation {
     func isCut(_ sender: NodeID, _ receiver: NodeID) -> Bool {
         if let isolated = isolation?.node, isolated == sender || isolated == receiver { return true }
         if (cutUntil[sender] ?? 0) > now || (cutUntil[receiver] ?? 0) > now { return true }
-        return partitionCut.contains(Link(from: sender, to: receiver))
+        let link = Link(from: sender, to: receiver)
+        return partitionCut.contains(link) || splitCut.contains(link)
     }
 
     func restart(_ id: NodeID) {
@@ -170,6 +177,7 @@ extension Simulation {
             return
         }
         scheduleFirstTick(node)
+        maybeSplitAlongStaleMembership(node)
     }
 
     /// Random halves, an isolated leader, a one-way link, or a bridge node that sees both halves.
@@ -233,6 +241,7 @@ extension Simulation {
             queue.schedule(at: now, .thaw(node.id, node.incarnation))
         }
         partitionCut = []
+        splitCut = []
         isolation = nil
         cutUntil = [:]
         trace.add(13)

@@ -46,7 +46,7 @@ extension Simulation {
     /// 1.5 s; sometimes it keeps running for many seconds, across further changes.
     func scheduleRetirement(of id: NodeID) {
         guard node(id) != nil, retiring.insert(id).inserted else { return }
-        let delay = chance(0.25) ? uniform(1_500...10_000) : uniform(0...1_500)
+        let delay = chance(rates.lingeringRemoval) ? uniform(1_500...10_000) : uniform(0...1_500)
         queue.schedule(at: now + delay, .retire(id))
     }
 

@@ -14,6 +14,7 @@ extension Simulation {
             } else if node.isUp {
                 node.raw!.tick()
                 drive(node)
+                maybePauseAfterQuorumCheck(node)
             }
             let next = nominal + rates.tickInterval
             queue.schedule(at: next + random.uniform(rates.tickJitter + 1), .tick(id, incarnation, nominal: next))

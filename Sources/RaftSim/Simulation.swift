@@ -27,6 +27,10 @@ public final class Simulation {
     var pauses = 0
     /// Links cut by the current partition (`heal` ends it).
     var partitionCut: Set<Link> = []
+    /// The split along a restarted node's stale membership (`maybeSplitAlongStaleMembership`),
+    /// apart from the random partitions; `splits` numbers them.
+    var splitCut: Set<Link> = []
+    var splits = 0
     /// The node cut off from everyone (a targeted fault), if any, and the generation of that
     /// isolation: a new isolation replaces the previous one, whose end event then does nothing.
     var isolation: (node: NodeID, generation: UInt64)?
@@ -35,6 +39,8 @@ public final class Simulation {
     var cutUntil: [NodeID: UInt64] = [:]
     /// Pauses that also cut the node off.
     var pauseCuts = 0
+    /// A pause waiting for the leader's next quorum check (`FaultRates.pauseAfterQuorumCheck`).
+    var pauseArmed = false
     var checker = SafetyChecker()
     var trace = TraceHasher()
     public private(set) var events = 0
@@ -88,6 +94,7 @@ public final class Simulation {
         case clientReply(OperationKey, ClientReply)
         case clientTimeout(OperationKey)
         case faultsEnd
+        case endSplit(Int)
     }
 
     enum ClientReply {
@@ -116,6 +123,7 @@ public final class Simulation {
         // Small apply batches: a node catching up or restarting applies its committed entries
         // over many Ready cycles (configuration changes among them apply late).
         limits.committedBytesPerReadyMax = [16, 256, 1 << 20][Int(random.uniform(3))]
+        if let fixed = rates.committedBytesPerReady { limits.committedBytesPerReadyMax = fixed }
         limits.leaseReads = options.leaseReads || options.bugs.contains { $0.needsLeaseReads }
         baseConfig = limits
         nextID = UInt64(options.nodes) + 1
@@ -177,7 +185,7 @@ public final class Simulation {
         if failure == nil { checkLinearizability() }
         return SimResult(
             options: options, failure: failure, events: events, traceHash: trace.value, operations: history.count,
-            linearizabilityUnknown: linearizabilityUnknown, retired: retired, pauses: pauses,
+            linearizabilityUnknown: linearizabilityUnknown, retired: retired, pauses: pauses, splits: splits,
             finalMembership: leaderNode?.raw!.membership)
     }
 
@@ -215,6 +223,8 @@ public struct SimResult: Sendable, Hashable {
     public var retired = 0
     /// Stop-the-world pauses injected.
     public var pauses = 0
+    /// Splits along a restarted node's stale membership.
+    public var splits = 0
     /// The leader's membership at the end.
     public var finalMembership: Membership?
 
@@ -229,8 +239,8 @@ extension InjectedBug {
         case .grantTwoVotesPerTerm, .acknowledgeBeforePersist: "election safety"
         case .skipLogMatchingCheck: "log matching"
         case .applyUncommitted, .commitPreviousTermByCounting: "leader completeness"
-        case .staleConfigCampaign, .skipPendingConfigGate:
-            "state machine safety"
+        case .staleConfigCampaign: "leader completeness"
+        case .skipPendingConfigGate: "state machine safety"
         case .readIndexWithoutTermGuard, .leaseWithoutExpiry: "linearizability"
         }
     }
@@ -250,8 +260,8 @@ extension InjectedBug {
             // A leader paused a little longer than an election timeout and cut off from its
             // peers resumes still leading (one quorum check passed on acknowledgements from
             // before the pause) after a successor took writes; clients reach it and read.
+            rates.aimAtLeaseExpiry()
             rates.pauseRuns = 1
-            rates.pauseLength = 120...200
             rates.pauseIsolation = 1
             rates.clientWander = 0.5
         case .readIndexWithoutTermGuard:
@@ -259,7 +269,11 @@ extension InjectedBug {
             // know that commit: reads at the successor before it commits must wait.
             rates.isolateAtFirstCommit = 1
             rates.clientWander = 0.5
-        case .skipPendingConfigGate, .staleConfigCampaign:
+        case .staleConfigCampaign:
+            // A node restarts with configuration changes in its log it has not re-applied yet,
+            // split off with a quorum of the voters its snapshot names.
+            rates.aimAtStaleMembership()
+        case .skipPendingConfigGate:
             rates.membershipRuns = 1
             rates.membershipGap = min(rates.membershipGap, 500)
         default:

@@ -74,6 +74,7 @@ struct RoostSim: ParsableCommand {
         var undecided = 0
         var replaced = 0
         var pauses = 0
+        var splits = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for value in range {
             var options = SimOptions(seed: value)
@@ -90,6 +91,7 @@ struct RoostSim: ParsableCommand {
             if result.linearizabilityUnknown { undecided += 1 }
             replaced += result.retired
             pauses += result.pauses
+            splits += result.splits
             if traceHash {
                 print("seed=\(value) trace-hash=\(String(result.traceHash, radix: 16)) events=\(result.events)")
             }
@@ -111,6 +113,7 @@ struct RoostSim: ParsableCommand {
         )
         print("\(replaced) member(s) removed and replaced by new nodes")
         print("\(pauses) pause(s) of a node longer than an election timeout")
+        print("\(splits) split(s) along a restarted node's stale membership")
         if undecided > 0 { print("\(undecided) seed(s) failed with linearizability undecided (checker step budget)") }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }
