@@ -69,8 +69,8 @@ public struct FaultRates: Sendable, Hashable {
     /// a paused leader then resumes without news of a successor, with clients still reaching
     /// it, and must not serve a read from an expired lease.
     public var pauseIsolation = 0.5
-    /// Chance that a pause waits for the leader's next quorum check and lasts until just before
-    /// the check after next: the leader resumes still leading (the first check passed on
+    /// Chance that a pause is aimed: it fires on a leader 2-4 ticks after a quorum check (or its
+    /// election) and lasts until just before the check after next: the leader resumes still leading (the first check passed on
     /// acknowledgements from before the pause) with the most time for a successor to take writes.
     public var pauseAfterQuorumCheck = 0.0
     /// How long after it resumes such a node is still cut off, at most.
@@ -159,7 +159,7 @@ extension FaultRates {
     }
 
     /// The shape in which a lease that outlives its expiry serves a stale read: LAN latencies
-    /// against an etcd-like election timeout (300 ms of 30 ms ticks, so a successor is elected
+    /// against an etcd-like election timeout (300-600 ms on 30 ms ticks, so a successor is elected
     /// and takes writes within one pause), pauses aimed between a leader's quorum checks, and
     /// clients that give up on a frozen node quickly and find the successor. Without the aim,
     /// check-quorum deposes the old leader before a successor commits anything: the lease bug

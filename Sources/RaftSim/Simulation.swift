@@ -257,8 +257,8 @@ extension InjectedBug {
     func enableMode(_ rates: inout FaultRates) {
         switch self {
         case .leaseWithoutExpiry:
-            // A leader paused a little longer than an election timeout and cut off from its
-            // peers resumes still leading (one quorum check passed on acknowledgements from
+            // A leader paused between two quorum checks (about 1.7 election timeouts) and cut
+            // off from its peers resumes still leading (one quorum check passed on acknowledgements from
             // before the pause) after a successor took writes; clients reach it and read.
             rates.aimAtLeaseExpiry()
             rates.pauseRuns = 1
