@@ -57,6 +57,8 @@ public struct FaultRates: Sendable, Hashable {
     public var fsyncFast: ClosedRange<UInt64> = 1...4
     public var fsyncSlow: ClosedRange<UInt64> = 40...200
     public var slowFsync = 0.05
+    /// How long a Ready that persists nothing takes (applying its committed entries, sending).
+    public var applyCost: ClosedRange<UInt64> = 0...1
 
     /// Stop-the-world pauses (a long GC, a frozen VM) of one node, usually the leader, longer
     /// than an election timeout: it resumes with its old view (with lease reads on, a leader
@@ -92,16 +94,16 @@ public struct FaultRates: Sendable, Hashable {
     public var snapshotEvery: UInt64 = 40
     /// Fixes `RaftConfig.committedBytesPerReadyMax` (else it varies by seed): 16 bytes is one
     /// entry per Ready, so a node catching up or restarting applies its log slowly.
-    public var committedBytesPerReady: Int?
+    public var committedBytesPerReadyMax: Int?
     /// How long a client waits for an answer before recording its operation as pending.
     public var clientTimeout: UInt64 = 1_500
     /// After the faults stop, the cluster has this long to recover (restarts, an election,
     /// catching up); every client operation issued later must complete within `clientTimeout`.
     public var recoveryBound: UInt64 = 3_000
     public var clientThink: UInt64 = 20
-    /// While the faults run, how long a client waits before giving up (its operation stays
-    /// pending) and trying a random node: as many clients do, and as fresh clients arriving
-    /// would. Short only in modes that need clients to find a successor during a pause.
+    /// While the faults run, how long a client whose operation waits on a paused node waits
+    /// before giving up (its operation stays pending) and trying a random node. Short only in
+    /// modes that need clients to find a successor during a pause.
     public var clientPatience: UInt64 = 1_500
     /// Chance that a client sends its next operation to a random node rather than to the leader
     /// it knows (0 unless a bug's mode needs clients spread over the members: one that stays
@@ -169,28 +171,43 @@ extension FaultRates {
         delayMax = 3
         pauseAfterQuorumCheck = 1
         clientPatience = 80
+        setUnlessPinned("pauses", 1)
+        setUnlessPinned("pause-isolation", 1)
     }
 
     /// The shape in which a node that campaigns under a membership it has not finished applying
     /// wins on a stale quorum: frequent membership changes, removed members that keep running
-    /// (they still answer votes), frequent quick restarts on a slow disk, so a restarted node
-    /// re-applies its log one entry per fsync long after its election timeout, and the split
-    /// along its stale membership at each restart (`splitAtStaleRestart`). Power losses and
-    /// crashes during fsync are off: they restart the node again before it campaigns.
+    /// (they still answer votes), frequent quick restarts, a slow disk and a slow state machine
+    /// (one entry applied per Ready, 10-20 ms each), so a restarted node re-applies its log long
+    /// after its election timeout, and the split along its stale membership at each restart
+    /// (`splitAtStaleRestart`). Power losses and crashes during fsync are off: they restart the
+    /// node again before it campaigns.
     mutating func aimAtStaleMembership() {
-        membershipRuns = 1
+        setUnlessPinned("membership", 1)
         membershipGap = min(membershipGap, 500)
         lingeringRemoval = 1
-        crashRuns = 1
+        setUnlessPinned("crashes", 1)
         crashGap = 1_000
-        quickRestart = 1
-        powerLossRuns = 0
-        crashDuringFsync = 0
-        crashDuringVoteFsync = 0
+        setUnlessPinned("quick-restart", 1)
+        setUnlessPinned("power-loss", 0)
+        setUnlessPinned("crash-during-fsync", 0)
+        setUnlessPinned("crash-during-vote-fsync", 0)
         fsyncFast = 15...30
-        snapshotEvery = 400
-        committedBytesPerReady = 16
+        applyCost = 10...20
+        snapshotEvery = 200
+        committedBytesPerReadyMax = 16
         splitAtStaleRestart = 1
+        // A node re-applies its log from its snapshot before it may campaign (`ConfigChange`,
+        // rule 3): after a majority restarts, the group waits that long for a leader.
+        recoveryBound += snapshotEvery * applyCost.upperBound
+    }
+
+    /// A shape's setting of a probability `--rate` may set: an explicit `--rate` wins.
+    private mutating func setUnlessPinned(_ name: String, _ value: Double) {
+        guard !pinned.contains(name), let path = Self.probabilities.first(where: { $0.name == name })?.path else {
+            return
+        }
+        self[keyPath: path] = value
     }
 
     /// The `--rate` arguments that reproduce the pinned values.

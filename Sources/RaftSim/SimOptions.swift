@@ -23,6 +23,12 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
     public var swarm = true
     /// Leader leases serve ReadIndex requests (`RaftConfig.leaseReads`).
     public var leaseReads = false
+    /// Aimed faults (`roost-sim --shape`), besides those the injected bugs turn on.
+    public var shapes: Set<FaultShape> = []
+    /// Bugs whose mode (faults, shape, lease reads, client behaviour) the run takes without
+    /// injecting them (`roost-sim --mode-of`): a control run, which the correct core must pass,
+    /// so that a bug's failures are its own and not its mode's.
+    public var modes: Set<InjectedBug> = []
 
     public init(seed: UInt64) { self.seed = seed }
 
@@ -41,6 +47,8 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
         if settleTime != defaults.settleTime { text += " --settle-time \(settleTime)" }
         if !swarm { text += " --no-swarm" }
         if leaseReads { text += " --lease-reads" }
+        for shape in shapes.sorted() { text += " --shape \(shape.rawValue)" }
+        for bug in modes.map(\.rawValue).sorted() { text += " --mode-of \(bug)" }
         text += rates.pinnedArguments
         for bug in bugs.map(\.rawValue).sorted() { text += " --inject \(bug)" }
         if !isCommandLineReproducible { text += " (plus settings roost-sim cannot set)" }
@@ -58,6 +66,12 @@ public struct SimOptions: Sendable, Hashable, CustomStringConvertible {
         let plain = SimOptions(seed: seed)
         return rest == defaults && clients == plain.clients && keys == plain.keys
     }
+
+    /// The shapes asked for and those the injected bugs need.
+    var allShapes: Set<FaultShape> { shapes.union(modeBugs.compactMap(\.shape)) }
+
+    /// The bugs whose mode the run takes: those injected and those named by `modes`.
+    var modeBugs: Set<InjectedBug> { bugs.union(modes) }
 
     var networkFaults: Bool { faults == .network || faults == .all }
     var diskFaults: Bool { faults == .disk || faults == .all }

@@ -10,13 +10,23 @@ extension Simulation {
     /// passes on the acknowledgements from before the pause, and the one after it comes last:
     /// the most time for a successor to take writes while the old leader still leads.
     func maybePauseAfterQuorumCheck(_ node: SimNode) {
-        let elapsed = UInt64(node.raw!.electionElapsed)
-        guard pauseArmed, faultsActive, node.raw!.role == .leader, elapsed >= 2, elapsed <= 4 else { return }
+        guard pauseArmed, faultsActive, node.isRunning, let raw = node.raw, raw.role == .leader else { return }
+        let elapsed = UInt64(raw.electionElapsed)
+        guard elapsed >= Self.aimedPauseTicks.lowerBound, elapsed <= Self.aimedPauseTicks.upperBound else { return }
         pauseArmed = false
         let ticks = UInt64(baseConfig.electionTicks)
-        let end = (2 * ticks - elapsed) * rates.tickInterval - rates.tickJitter - 2
-        pause(node, length: uniform((end - 2 * rates.tickInterval)...end))
+        // Ends a jittered tick plus a margin before the check after next; starts up to two ticks earlier.
+        precondition(rates.tickJitter + Self.aimedPauseMargin < rates.tickInterval, "tick jitter too large for the aim")
+        let end = (2 * ticks - elapsed) * rates.tickInterval - rates.tickJitter - Self.aimedPauseMargin
+        pause(node, length: uniform((end - Self.aimedPauseSpreadTicks * rates.tickInterval)...end))
     }
+
+    /// Ticks after a quorum check at which an armed pause fires (acknowledgements have arrived).
+    static let aimedPauseTicks: ClosedRange<UInt64> = 2...4
+    /// Milliseconds before the jittered tick of the check after next at which the pause ends.
+    static let aimedPauseMargin: UInt64 = 2
+    /// How many ticks earlier than that the pause may end.
+    static let aimedPauseSpreadTicks: UInt64 = 2
 
     /// The split that a campaign under a stale membership needs: a node restarts holding
     /// configuration changes in its log that it has not applied yet (it re-applies its log from
@@ -43,6 +53,7 @@ extension Simulation {
         trace.add(20)
         trace.add(UInt64(side.count))
         splits += 1
+        trace.add(UInt64(splits))
         var cut: Set<Link> = []
         for a in nodes.map(\.id) where side.contains(a) {
             for b in nodes.map(\.id) where !side.contains(b) { cut.formUnion(Self.both(a, b)) }
@@ -54,6 +65,8 @@ extension Simulation {
     /// Ends a split unless a newer one replaced it.
     func endSplit(_ generation: Int) {
         guard generation == splits else { return }
+        trace.add(21)
+        trace.add(UInt64(generation))
         splitCut = []
     }
 }

@@ -22,12 +22,20 @@ extension Simulation {
         trace.add(4)
         trace.add(UInt64(client))
         sendRequest(key)
-        queue.schedule(at: now + (faultsActive ? rates.clientPatience : rates.clientTimeout), .clientTimeout(key))
+        queue.schedule(at: now + rates.clientTimeout, .clientTimeout(key))
+    }
+
+    /// A client whose operation waits on a paused node gives up after `clientPatience` (while
+    /// the faults run): as many clients do, and as fresh clients arriving would.
+    func giveUpSoon(_ key: OperationKey) {
+        guard faultsActive, rates.clientPatience < rates.clientTimeout, clients[key.client].current?.key == key
+        else { return }
+        queue.schedule(at: now + rates.clientPatience, .clientTimeout(key))
     }
 
     func sendRequest(_ key: OperationKey) {
         let target = clients[key.client].target
-        let readIndexShare = options.bugs.contains { $0.readsOnlyThroughReadIndex } ? 1.0 : 0.5
+        let readIndexShare = options.modeBugs.contains { $0.readsOnlyThroughReadIndex } ? 1.0 : 0.5
         let viaReadIndex: Bool = if case .get? = inputs[key] { chance(readIndexShare) } else { false }
         clients[key.client].viaReadIndex = viaReadIndex
         queue.schedule(at: now + uniform(1...5), .clientRequest(target, key, useReadIndex: viaReadIndex))
@@ -95,11 +103,23 @@ extension Simulation {
         if !faultsActive && call >= options.faultTime + rates.recoveryBound {
             failure =
                 "liveness: client \(key.client)'s operation issued at \(call) ms, \(call - options.faultTime) ms after "
-                + "the faults stopped, got no answer within \(rates.clientTimeout) ms"
+                + "the faults stopped, got no answer within \(rates.clientTimeout) ms "
+                + "(\(inputs[key].map { "\($0)" } ?? "?") at node \(clients[key.client].target)"
+                + "\(clients[key.client].viaReadIndex ? " via ReadIndex" : ""); \(clusterState))"
             return
         }
         clients[key.client].current = nil
         clients[key.client].target = randomNodeID()
         queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
+    }
+
+    /// Each node's role, term, log positions and membership: for failure messages.
+    var clusterState: String {
+        nodes.map { node in
+            guard let raw = node.raw else { return "\(node.id): down" }
+            let paused = node.pausedUntil > 0 ? " paused" : ""
+            return "\(node.id): \(raw.role) t\(raw.term) last \(raw.lastIndex) commit \(raw.committedIndex) "
+                + "applied \(raw.appliedIndex) voters \(raw.membership.voters.sorted())\(paused)"
+        }.joined(separator: "; ")
     }
 }

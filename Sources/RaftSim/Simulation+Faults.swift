@@ -7,7 +7,11 @@ extension Simulation {
         switch event {
         case .clientIssue(let client): issue(client)
         case .clientRequest(let id, let key, let readIndex):
-            if !deferIfPaused(id, event) { receiveRequest(key, at: id, useReadIndex: readIndex) }
+            if deferIfPaused(id, event) {
+                giveUpSoon(key)
+            } else {
+                receiveRequest(key, at: id, useReadIndex: readIndex)
+            }
         case .clientReply(let key, let reply): receiveReply(key, reply)
         case .clientTimeout(let key): timeout(key)
         case .crash: crashSomeNode()
@@ -51,6 +55,7 @@ extension Simulation {
         guard !running.isEmpty else { return }
         if rates.pauseAfterQuorumCheck > 0 && chance(rates.pauseAfterQuorumCheck) {
             // Aimed: the leader's next ticks fire it (`maybePauseAfterQuorumCheck`).
+            trace.add(22)
             pauseArmed = true
             return
         }
@@ -68,6 +73,7 @@ extension Simulation {
         pauses += 1
         victim.pausedUntil = now + (length ?? uniform(rates.pauseLength))
         queue.schedule(at: victim.pausedUntil, .thaw(victim.id, victim.incarnation))
+        for key in victim.waiting { giveUpSoon(key) }
         if options.networkFaults && chance(rates.pauseIsolation) {
             // Its own cut, apart from the targeted isolations (neither ends the other).
             pauseCuts += 1
@@ -236,10 +242,8 @@ extension Simulation {
     /// Faults stop: the network heals, crashed nodes come back, learners are promoted again.
     func endFaults() {
         faultsActive = false
-        for node in nodes where node.pausedUntil > now {
-            node.pausedUntil = now
-            queue.schedule(at: now, .thaw(node.id, node.incarnation))
-        }
+        // Thawed at once: an event at this instant must not reach a node before its missed ticks.
+        for node in nodes where node.pausedUntil > now { thaw(node) }
         partitionCut = []
         splitCut = []
         isolation = nil

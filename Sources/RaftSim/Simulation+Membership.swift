@@ -10,10 +10,10 @@ extension Simulation {
         guard faultsActive else { return }
         defer { queue.schedule(at: now + gap(mean: rates.membershipGap), .membership) }
         guard let leader = leaderNode else { return }
-        // Back to back only when the bug that skips the pending-change gate is injected (the
-        // core refuses the second change otherwise).
+        // Back to back only in the mode of the bug that skips the pending-change gate (the
+        // correct core refuses the second change and reports it refused).
         var membership = leader.raw!.membership
-        for _ in 0..<(options.bugs.contains(.skipPendingConfigGate) ? 2 : 1) {
+        for _ in 0..<(options.modeBugs.contains(.skipPendingConfigGate) ? 2 : 1) {
             guard let change = nextChange(leader, membership) else { break }
             trace.add(11)
             trace.add(change.encoded.reduce(0) { $0 &* 31 &+ UInt64($1) })

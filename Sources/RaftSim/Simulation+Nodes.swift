@@ -60,9 +60,8 @@ extension Simulation {
             node.storage.append(ready.entries)
         }
         if let hard = ready.hardState { node.storage.setHardState(hard) }
-        if installing != nil || !ready.entries.isEmpty || ready.hardState != nil {
-            node.disk.write(.ready(snapshot: installing, entries: ready.entries, hardState: ready.hardState))
-        }
+        let writes = installing != nil || !ready.entries.isEmpty || ready.hardState != nil
+        if writes { node.disk.write(.ready(snapshot: installing, entries: ready.entries, hardState: ready.hardState)) }
         if options.bugs.contains(.acknowledgeBeforePersist) {
             send(ready.messages, from: node.id)
             node.sentEarly = true
@@ -74,6 +73,13 @@ extension Simulation {
         }
         node.syncing = ready
         node.syncGeneration += 1
+        // A Ready that persists nothing (messages, committed entries to apply) waits for no
+        // fsync, only for the work of applying and sending.
+        guard writes else {
+            queue.schedule(
+                at: now + uniform(rates.applyCost), .fsyncDone(node.id, node.incarnation, node.syncGeneration))
+            return
+        }
         let slow = options.diskFaults && faultsActive && chance(rates.slowFsync)
         let latency = uniform(slow ? rates.fsyncSlow : rates.fsyncFast)
         queue.schedule(at: now + latency, .fsyncDone(node.id, node.incarnation, node.syncGeneration))

@@ -107,7 +107,8 @@ public final class Simulation {
         self.options = options
         random = SplitMix64(seed: options.seed)
         var rates = options.swarm ? options.rates.swarmed(using: &random) : options.rates
-        for bug in options.bugs { bug.enableMode(&rates) }
+        for shape in options.allShapes.sorted() { shape.apply(to: &rates) }
+        for bug in options.modeBugs { bug.enableMode(&rates) }
         self.rates = rates
         let membership = Membership(voters: (1...UInt64(options.nodes)).map { $0 })
         bootstrap = membership
@@ -123,8 +124,8 @@ public final class Simulation {
         // Small apply batches: a node catching up or restarting applies its committed entries
         // over many Ready cycles (configuration changes among them apply late).
         limits.committedBytesPerReadyMax = [16, 256, 1 << 20][Int(random.uniform(3))]
-        if let fixed = rates.committedBytesPerReady { limits.committedBytesPerReadyMax = fixed }
-        limits.leaseReads = options.leaseReads || options.bugs.contains { $0.needsLeaseReads }
+        if let fixed = rates.committedBytesPerReadyMax { limits.committedBytesPerReadyMax = fixed }
+        limits.leaseReads = options.leaseReads || options.modeBugs.contains { $0.needsLeaseReads }
         baseConfig = limits
         nextID = UInt64(options.nodes) + 1
         for id in 1...UInt64(options.nodes) { nodes.append(try makeNode(id: id, membership: membership)) }
@@ -247,6 +248,15 @@ extension InjectedBug {
 
     var needsLeaseReads: Bool { self == .leaseWithoutExpiry }
 
+    /// The aimed faults this bug needs (applied before `enableMode`).
+    var shape: FaultShape? {
+        switch self {
+        case .leaseWithoutExpiry: .leaseExpiry
+        case .staleConfigCampaign: .staleMembership
+        default: nil
+        }
+    }
+
     /// Bugs in the read path: every client get goes through ReadIndex (none through the log).
     var readsOnlyThroughReadIndex: Bool { self == .leaseWithoutExpiry || self == .readIndexWithoutTermGuard }
 
@@ -260,9 +270,6 @@ extension InjectedBug {
             // A leader paused between two quorum checks (about 1.7 election timeouts) and cut
             // off from its peers resumes still leading (one quorum check passed on acknowledgements from
             // before the pause) after a successor took writes; clients reach it and read.
-            rates.aimAtLeaseExpiry()
-            rates.pauseRuns = 1
-            rates.pauseIsolation = 1
             rates.clientWander = 0.5
         case .readIndexWithoutTermGuard:
             // A leader cut off right after its first commit leaves a successor that does not
@@ -271,8 +278,8 @@ extension InjectedBug {
             rates.clientWander = 0.5
         case .staleConfigCampaign:
             // A node restarts with configuration changes in its log it has not re-applied yet,
-            // split off with a quorum of the voters its snapshot names.
-            rates.aimAtStaleMembership()
+            // split off with a quorum of the voters its snapshot names (`shape`).
+            break
         case .skipPendingConfigGate:
             rates.membershipRuns = 1
             rates.membershipGap = min(rates.membershipGap, 500)

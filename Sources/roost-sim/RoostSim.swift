@@ -41,6 +41,16 @@ struct RoostSim: ParsableCommand {
     @Flag(help: "Run every fault kind in every seed (by default each seed switches a random half of them off).")
     var noSwarm = false
     @Flag(help: "Leaders serve ReadIndex from their lease (RaftConfig.leaseReads).") var leaseReads = false
+    @Option(
+        name: .customLong("shape"),
+        help:
+            "Run under faults aimed at a bug's window (repeatable): \(FaultShape.allCases.map(\.rawValue).joined(separator: ", ")). Injected bugs turn on the shape they need."
+    ) var shapeNames: [String] = []
+    @Option(
+        name: .customLong("mode-of"),
+        help:
+            "Run the correct core in the mode injecting BUG turns on, without the bug (repeatable): a control run, which must pass."
+    ) var modeOf: [String] = []
     @Flag(help: "Print a hash of the full event trace (identical in every process and run).") var traceHash = false
     @Flag(help: "Stop at the first failing seed.") var failFast = false
     @Flag(
@@ -60,7 +70,11 @@ struct RoostSim: ParsableCommand {
         for assignment in rateAssignments {
             do { try rates.set(assignment) } catch { throw ValidationError(error.description) }
         }
-        for name in injected where InjectedBug(rawValue: name) == nil {
+        for name in shapeNames where FaultShape(rawValue: name) == nil {
+            throw ValidationError(
+                "unknown shape \(name); known: \(FaultShape.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for name in injected + modeOf where InjectedBug(rawValue: name) == nil {
             throw ValidationError(
                 "unknown bug \(name); known: \(InjectedBug.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -86,6 +100,8 @@ struct RoostSim: ParsableCommand {
             for assignment in rateAssignments { try options.rates.set(assignment) }
             options.swarm = !noSwarm
             options.leaseReads = leaseReads
+            options.shapes = Set(shapeNames.compactMap(FaultShape.init(rawValue:)))
+            options.modes = Set(modeOf.compactMap(InjectedBug.init(rawValue:)))
             let result = try Simulation(options: options).run()
             events += result.events
             if result.linearizabilityUnknown { undecided += 1 }

@@ -147,6 +147,37 @@ import Testing
         #expect(options.description.hasSuffix(" (plus settings roost-sim cannot set)"))
     }
 
+    /// `--shape` and `--mode-of` are part of the replay line; a shape keeps what `--rate` pinned.
+    @Test func shapesAndModesAreReplayedAndRespectPins() throws {
+        var options = SimOptions(seed: 4)
+        options.shapes = [.staleMembership, .leaseExpiry]
+        options.modes = [.skipPendingConfigGate]
+        #expect(
+            options.description
+                == "--seed 4 --nodes 3 --faults all --shape lease-expiry --shape stale-membership "
+                + "--mode-of skip-pending-config-gate")
+        var rates = FaultRates()
+        try rates.set("crashes=0.25")
+        try rates.set("pauses=0")
+        FaultShape.staleMembership.apply(to: &rates)
+        FaultShape.leaseExpiry.apply(to: &rates)
+        #expect(rates.crashRuns == 0.25 && rates.pauseRuns == 0, "pinned rates win over a shape")
+        #expect(rates.quickRestart == 1 && rates.pauseIsolation == 1 && rates.splitAtStaleRestart == 1)
+        #expect(rates.recoveryBound > FaultRates().recoveryBound, "slow re-apply after a restart is allowed for")
+    }
+
+    /// A control run takes a bug's mode without the bug: the core runs under the mode's faults.
+    @Test func modeOfABugTakesItsModeWithoutTheBug() throws {
+        var options = Self.options(5)
+        options.modes = [.leaseWithoutExpiry]
+        let simulation = try Simulation(options: options)
+        #expect(simulation.baseConfig.leaseReads)
+        #expect(simulation.rates.pauseAfterQuorumCheck == 1)
+        #expect(simulation.coreBugs.isEmpty)
+        let result = simulation.run()
+        #expect(result.passed, "roost-sim \(result.options): \(result.failure ?? "")")
+    }
+
     @Test func kvCommandsAndSnapshotsRoundTrip() {
         let command = KVStore.Command(client: 3, sequence: 9, input: .cas(key: "k", expected: nil, new: "v"))
         #expect(KVStore.decode(KVStore.encode(command)) == command)
@@ -205,6 +236,34 @@ import Testing
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("300 passed, 0 failed"))
         #expect(!output.contains("\n0 pause(s)"), "stop-the-world pauses exercised")
+    }
+
+    /// The correct core under both aimed shapes at once (a paused leader between quorum checks
+    /// on LAN timing; restarts that re-apply slowly, split along a stale membership), at the
+    /// times the budget runs use.
+    @Test func ciShapedSeedSetPasses() throws {
+        let (status, output) = try Self.run([
+            "--seeds", "2001..2100", "--nodes", "all", "--lease-reads", "--shape", "lease-expiry", "--shape",
+            "stale-membership",
+        ])
+        #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("100 passed, 0 failed"))
+        #expect(!output.contains("\n0 pause(s)"), "aimed pauses exercised")
+        #expect(!output.contains("\n0 split(s)"), "splits along a stale membership exercised")
+    }
+
+    /// Control runs: each bug's mode, without the bug, passes on the seeds of its budget, so
+    /// what catches the bug is the bug and not its mode.
+    @Test(arguments: [
+        InjectedBug.readIndexWithoutTermGuard, .skipPendingConfigGate, .leaseWithoutExpiry, .staleConfigCampaign,
+    ])
+    func correctCorePassesInABugsMode(bug: InjectedBug) throws {
+        let budget = Self.budgets.first { $0.0 == bug }!.1
+        let (status, output) = try Self.run([
+            "--seeds", "1..\(budget)", "--nodes", "all", "--mode-of", bug.rawValue,
+        ])
+        #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("\(budget) passed, 0 failed"))
     }
 
     /// A seed outside the CI set that once failed (a reordered append rejection left the leader
