@@ -73,7 +73,10 @@ extension Simulation {
         pauses += 1
         victim.pausedUntil = now + (length ?? uniform(rates.pauseLength))
         queue.schedule(at: victim.pausedUntil, .thaw(victim.id, victim.incarnation))
-        for key in victim.waiting { giveUpSoon(key) }
+        // In a fixed order (a Set's order varies by process): the timeouts share one instant.
+        for key in victim.waiting.sorted() {
+            giveUpSoon(key)
+        }
         if options.networkFaults && chance(rates.pauseIsolation) {
             // Its own cut, apart from the targeted isolations (neither ends the other).
             pauseCuts += 1
