@@ -59,6 +59,58 @@ import Testing
         }
     }
 
+    /// The first attempt carries the ETag it checked, a retry does not: the request digest
+    /// covers only what the client sent, so the retry gets the first result, and publishes nothing.
+    @Test func aRetriedServerConfigPatchSucceedsAndPublishesOnce() async throws {
+        try await TestDaemon.with { daemon in
+            let socket = try await RawWebSocket.connect(
+                socketPath: daemon.socketPath, path: "/1.0/events?type=lifecycle")
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            let body = #"{"config":{"user.a":"1"}}"#
+            let first = try await daemon.http.text("PATCH", "/1.0", body, headers: id)
+            let retry = try await daemon.http.text("PATCH", "/1.0", body, headers: id)
+            #expect(first.status == 200, "\(first.text)")
+            #expect(retry.status == 200, "\(retry.text)")
+            _ = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"marker"}"#)
+            #expect(try await EventsTests.nextEvent(socket).metadata["action"] == "config-updated")
+            #expect(try await EventsTests.nextEvent(socket).metadata["source"] == "/1.0/profiles/marker")
+        }
+    }
+
+    /// A retry whose client serialized the same body with its keys in another order is the same
+    /// request; a different `If-Match` makes it a different one.
+    @Test func aRetryIsMatchedOnWhatTheClientAsked() async throws {
+        try await TestDaemon.with { daemon in
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            let first = try await daemon.http.text(
+                "POST", "/1.0/profiles", #"{"name":"p","description":"d"}"#, headers: id)
+            let reordered = try await daemon.http.text(
+                "POST", "/1.0/profiles", #"{ "description": "d", "name": "p" }"#, headers: id)
+            #expect(first.status == 201)
+            #expect(reordered.status == 201, "\(reordered.text)")
+            let patch = ["X-Roost-Request-Id": UUID().uuidString]
+            let etag = try await daemon.http.request("GET", "/1.0/profiles/p").headers["etag"] ?? ""
+            var withETag = patch
+            withETag["If-Match"] = etag
+            #expect(
+                try await daemon.http.text("PATCH", "/1.0/profiles/p", #"{"description":"e"}"#, headers: withETag)
+                    .status == 200)
+            let changed = try await daemon.http.text(
+                "PATCH", "/1.0/profiles/p", #"{"description":"e"}"#, headers: patch)
+            #expect(changed.status == 400)
+        }
+    }
+
+    @Test func aMalformedRequestIDIsRefused() async throws {
+        try await TestDaemon.with { daemon in
+            let response = try await daemon.http.text(
+                "POST", "/1.0/profiles", #"{"name":"p"}"#, headers: ["X-Roost-Request-Id": "not-a-uuid"])
+            #expect(response.status == 400)
+            #expect(response.envelope?.error?.contains("X-Roost-Request-Id") == true)
+            #expect(try await daemon.http.request("GET", "/1.0/profiles/p").status == 404)
+        }
+    }
+
     @Test func aRetryPublishesNoSecondEvent() async throws {
         try await TestDaemon.with { daemon in
             let socket = try await RawWebSocket.connect(

@@ -19,13 +19,23 @@ public struct Command: Codable, Sendable, Hashable {
     /// Name of the member that proposed the command.
     public var origin: String
     public var action: Action
+    /// A digest of what the client asked for (method, path, `If-Match`, body), computed at the
+    /// API edge: a retry with the same request id must carry the same digest, whichever member
+    /// it reaches. The action itself may differ between attempts (a first attempt carries the
+    /// ETag it checked, a retry does not), so it cannot be what identifies the request. Absent in
+    /// commands proposed by the daemon itself (and in logs written before it existed): then the
+    /// action's digest stands in.
+    public var requestDigest: String?
 
-    public init(requestID: UUID = UUID(), timestamp: Timestamp, origin: String, action: Action) {
+    public init(
+        requestID: UUID = UUID(), timestamp: Timestamp, origin: String, action: Action, requestDigest: String? = nil
+    ) {
         self.version = Self.currentVersion
         self.requestID = requestID
         self.timestamp = timestamp
         self.origin = origin
         self.action = action
+        self.requestDigest = requestDigest
     }
 
     public enum Action: Codable, Sendable, Hashable {
@@ -70,7 +80,13 @@ public struct Command: Codable, Sendable, Hashable {
         return command
     }
 
-    /// A digest of the action, stored with the request id: a retry must be the same request.
+    /// What identifies the request, stored with its id: a retry must be the same request.
+    public func requestHash() throws(RoostError) -> String {
+        if let requestDigest { return requestDigest }
+        return try actionHash()
+    }
+
+    /// A digest of the action.
     public func actionHash() throws(RoostError) -> String {
         do {
             return SHA256.hex(Array(try Self.encoder.encode(action)))

@@ -72,14 +72,14 @@ public final class StateMachine {
     }
 
     private func applyOne(_ command: Command, index: UInt64) throws(RoostError) -> ApplyOutcome {
-        let actionHash = try command.actionHash()
+        let requestHash = try command.requestHash()
         let remembered = try db.prepare("SELECT result, action_hash FROM requests WHERE request_id = ?")
         try remembered.bind(.text(command.requestID.uuidString))
         if try remembered.step() {
             let bytes = remembered.blob(0)
             let storedHash = remembered.text(1)
             remembered.reset()
-            guard storedHash == actionHash else {
+            guard storedHash == requestHash else {
                 // Same id, different request: a client bug. Refuse it without remembering it.
                 let error = RoostError.badRequest(
                     "Request ID \(command.requestID.uuidString.lowercased()) was already used for a different request")
@@ -102,7 +102,7 @@ public final class StateMachine {
         try db.prepare("INSERT INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)")
             .bind(
                 .text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)),
-                .text(actionHash)
+                .text(requestHash)
             )
             .run()
         return ApplyOutcome(result: result, isDuplicate: false)

@@ -10,6 +10,11 @@ public struct APIRequest: Sendable {
     public var query: [String: String]
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The client's `X-Roost-Request-Id`: a retried write with the same id is answered with the
+    /// first attempt's result. `nil` when absent (`APIResponder` refuses a malformed one).
+    public let explicitRequestID: UUID?
+    /// The id the request's command carries: the client's, else one chosen once for this request.
+    public let requestID: UUID
 
     public init(method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8]) {
         self.method = method
@@ -20,6 +25,44 @@ public struct APIRequest: Sendable {
         self.query = query
         self.headers = headers
         self.body = body
+        explicitRequestID = headers[Self.requestIDHeader].flatMap(UUID.init(uuidString:))
+        requestID = explicitRequestID ?? UUID()
+    }
+
+    static let requestIDHeader = "x-roost-request-id"
+
+    /// A request id header that is not a UUID: refused, or the client would silently lose the
+    /// idempotency it asked for.
+    var malformedRequestID: RoostError? {
+        guard let value = headers[Self.requestIDHeader], explicitRequestID == nil else { return nil }
+        return RoostError.badRequest("Invalid X-Roost-Request-Id \"\(value.prefix(64))\": expected a UUID")
+    }
+
+    /// A digest of what the client asked for: method, decoded path segments, `If-Match`, and the
+    /// body (JSON in a canonical form, so a retry that re-serializes its body matches; other
+    /// bodies byte for byte). Fields are length-prefixed, so no two requests share an encoding.
+    var digest: String {
+        var bytes: [UInt8] = []
+        func field(_ value: [UInt8]) {
+            let count = UInt64(value.count)
+            bytes += (0..<8).map { UInt8(truncatingIfNeeded: count >> UInt64(56 - $0 * 8)) }
+            bytes += value
+        }
+        field(Array(method.utf8))
+        field(Array(String(segments.count).utf8))
+        for segment in segments { field(Array(segment.utf8)) }
+        field(Array((ifMatch ?? "").utf8))
+        field(Self.canonicalBody(body))
+        return SHA256.hex(bytes)
+    }
+
+    private static func canonicalBody(_ body: [UInt8]) -> [UInt8] {
+        guard !body.isEmpty, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+            return body
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { Array($0) } ?? body
     }
 
     /// `If-Match` without quotes, if sent.

@@ -18,6 +18,7 @@ struct APIResponder: HTTPResponder {
         let response: APIResponse
         do {
             let apiRequest = try await read(request)
+            if let error = apiRequest.malformedRequestID { throw error }
             switch router.match(method: apiRequest.method, segments: apiRequest.segments) {
             case .success(let (handler, captures)):
                 response = try await handler(apiRequest, captures)

@@ -28,7 +28,7 @@ enum InstanceHandlers {
                 try checkETag(request, current.writable)
             }
             try await context.proposer.propose(
-                .patchInstance(name: captures[0], patch: patch, ifMatch: request.ifMatch), requestID: request.requestID)
+                .patchInstance(name: captures[0], patch: patch, ifMatch: request.ifMatch), for: request)
             return try .emptySync()
         }
         router.add("POST", "/1.0/instances/{}") { request, captures in
@@ -38,7 +38,7 @@ enum InstanceHandlers {
             let name = captures[0]
             if try await !context.isRetry(request) { _ = try await context.reader.instance(name) }
             return try await operation(context, "Deleting instance", name: name) {
-                try await context.proposer.propose(.deleteInstance(name: name), requestID: request.requestID)
+                try await context.proposer.propose(.deleteInstance(name: name), for: request)
             }
         }
         router.add("GET", "/1.0/instances/{}/state") { _, captures in
@@ -103,7 +103,7 @@ enum InstanceHandlers {
         let create = InstanceCreate(
             name: post.name, type: type, put: put, location: context.proposer.memberName, uuid: uuid)
         return try await operation(context, "Creating instance", name: post.name) {
-            try await context.proposer.propose(.createInstance(create), requestID: request.requestID)
+            try await context.proposer.propose(.createInstance(create), for: request)
         }
     }
 
@@ -121,7 +121,7 @@ enum InstanceHandlers {
             try checkETag(request, current.writable)
         }
         return try await operation(context, "Updating instance", name: name) {
-            try await context.proposer.propose(action, requestID: request.requestID)
+            try await context.proposer.propose(action, for: request)
         }
     }
 
@@ -138,7 +138,7 @@ enum InstanceHandlers {
             }
         }
         return try await operation(context, "Renaming instance", name: name) {
-            try await context.proposer.propose(.renameInstance(from: name, to: post.name), requestID: request.requestID)
+            try await context.proposer.propose(.renameInstance(from: name, to: post.name), for: request)
         }
     }
 

@@ -10,7 +10,7 @@ enum ProfileHandlers {
             try Names.validateProfile(post.name)
             try ConfigKeys.validate(post.put.config, scope: .profile)
             try Devices.validate(post.put.devices, forProfile: true)
-            try await context.proposer.propose(.createProfile(post), requestID: request.requestID)
+            try await context.proposer.propose(.createProfile(post), for: request)
             return try .created(location: "/1.0/profiles/\(post.name)")
         }
         router.add("GET", "/1.0/profiles/{}") { _, captures in
@@ -22,7 +22,7 @@ enum ProfileHandlers {
             try ConfigKeys.validate(put.config, scope: .profile)
             try Devices.validate(put.devices, forProfile: true)
             try await context.proposer.propose(
-                .replaceProfile(name: captures[0], put: put, ifMatch: request.ifMatch), requestID: request.requestID)
+                .replaceProfile(name: captures[0], put: put, ifMatch: request.ifMatch), for: request)
             return try .emptySync()
         }
         router.add("PATCH", "/1.0/profiles/{}") { request, captures in
@@ -30,18 +30,18 @@ enum ProfileHandlers {
             try ConfigKeys.validate(patch.config ?? [:], scope: .profile)
             if let devices = patch.devices { try Devices.validate(devices, forProfile: true) }
             try await context.proposer.propose(
-                .patchProfile(name: captures[0], patch: patch, ifMatch: request.ifMatch), requestID: request.requestID)
+                .patchProfile(name: captures[0], patch: patch, ifMatch: request.ifMatch), for: request)
             return try .emptySync()
         }
         router.add("POST", "/1.0/profiles/{}") { request, captures in
             let post = try request.decode(ProfilePost.self)
             try Names.validateProfile(post.name)
             try await context.proposer.propose(
-                .renameProfile(from: captures[0], to: post.name), requestID: request.requestID)
+                .renameProfile(from: captures[0], to: post.name), for: request)
             return try .created(location: "/1.0/profiles/\(post.name)")
         }
         router.add("DELETE", "/1.0/profiles/{}") { request, captures in
-            try await context.proposer.propose(.deleteProfile(name: captures[0]), requestID: request.requestID)
+            try await context.proposer.propose(.deleteProfile(name: captures[0]), for: request)
             return try .emptySync()
         }
     }

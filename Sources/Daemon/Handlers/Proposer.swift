@@ -9,22 +9,25 @@ struct Proposer: Sendable {
     let path: any StatePath
     let memberName: String
 
+    /// Proposes a client's request: the command carries the request's id and the digest of
+    /// what the client asked for (`Command.requestDigest`), so a retry gets the first result.
     @discardableResult
-    func propose(_ action: Command.Action, requestID: UUID = UUID()) async throws(RoostError) -> AppliedChange {
-        let command = Command(requestID: requestID, timestamp: .now, origin: memberName, action: action)
+    func propose(_ action: Command.Action, for request: APIRequest) async throws(RoostError) -> AppliedChange {
+        try await propose(action, requestID: request.requestID, requestDigest: request.digest)
+    }
+
+    /// Proposes a command of the daemon's own (no client request behind it).
+    @discardableResult
+    func propose(_ action: Command.Action, requestID: UUID = UUID(), requestDigest: String? = nil)
+        async throws(RoostError) -> AppliedChange
+    {
+        let command = Command(
+            requestID: requestID, timestamp: .now, origin: memberName, action: action, requestDigest: requestDigest)
         switch try await path.propose(command) {
         case .applied(let change): return change
         case .rejected(let error): throw error
         }
     }
-}
-
-extension APIRequest {
-    /// A client-chosen request id (`X-Roost-Request-Id`) makes a retried write idempotent; without
-    /// one every request is new.
-    var requestID: UUID { explicitRequestID ?? UUID() }
-
-    var explicitRequestID: UUID? { headers["x-roost-request-id"].flatMap(UUID.init(uuidString:)) }
 }
 
 extension HandlerContext {

@@ -28,8 +28,9 @@ enum ServerHandlers {
         _ context: HandlerContext, _ request: APIRequest, config: [String: String], merge: Bool
     ) async throws -> APIResponse {
         try ConfigKeys.validate(config.filter { !$0.value.isEmpty }, scope: .server)
-        let retry = try await context.isRetry(request)
-        try await context.serverConfigGate.withGate {
+        let published = try await context.serverConfigGate.withGate {
+            // Inside the gate: a retry that overlapped its first attempt sees it remembered.
+            let retry = try await context.isRetry(request)
             let cluster = try await context.reader.clusterConfig()
             let local = try context.local.localConfig()
             let combined = cluster.merging(local) { _, localValue in localValue }
@@ -42,10 +43,12 @@ enum ServerHandlers {
                 merge
                 ? .patchServerConfig(config: clusterPart, ifMatch: expected)
                 : .replaceServerConfig(config: clusterPart, ifMatch: expected)
-            try await context.proposer.propose(action, requestID: request.requestID)
+            try await context.proposer.propose(action, for: request)
             try context.local.replaceLocalConfig(merge ? local.merging(localPart) { _, new in new } : localPart)
+            return !retry
         }
-        context.events.publishLifecycle(LifecycleEvent(action: "config-updated", source: "/1.0"))
+        // A retry changes nothing: the first attempt published the event.
+        if published { context.events.publishLifecycle(LifecycleEvent(action: "config-updated", source: "/1.0")) }
         return try .emptySync()
     }
 }
