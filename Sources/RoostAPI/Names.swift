@@ -44,6 +44,25 @@ public enum Names {
         where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7f {
             throw .badRequest("Invalid profile name \"\(name)\": Whitespace and control characters aren't allowed")
         }
+        guard hasVisibleCharacter(name) else {
+            throw .badRequest("Invalid profile name \"\(name)\": A name needs at least one visible character")
+        }
+    }
+
+    /// Whether any character would show: a name made only of zero-width spaces, byte-order
+    /// marks or lone combining marks looks empty, and two such profiles look identical.
+    static func hasVisibleCharacter(_ name: String) -> Bool {
+        name.unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            guard !properties.isDefaultIgnorableCodePoint, !properties.isWhitespace else { return false }
+            switch properties.generalCategory {
+            case .control, .format, .nonspacingMark, .spacingMark, .enclosingMark, .unassigned, .surrogate,
+                .lineSeparator, .paragraphSeparator, .spaceSeparator:
+                return false
+            default:
+                return true
+            }
+        }
     }
 
     /// Device names: non-empty, at most 64 bytes, no `/`, no whitespace or control characters.
@@ -53,6 +72,9 @@ public enum Names {
         }
         for scalar in name.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 {
             throw .badRequest("Invalid device name \"\(name)\"")
+        }
+        guard hasVisibleCharacter(name) else {
+            throw .badRequest("Invalid device name \"\(name)\": no visible character")
         }
     }
 

@@ -1,15 +1,15 @@
+import RoostAPI
+
 /// Percent-encoding for the parts of a request target, so a name with `?`, `#`, `%` or non-ASCII
 /// characters reaches the server as one path segment.
 enum PathEncoding {
     /// Encodes one path segment: everything except RFC 3986 unreserved characters is escaped.
-    static func segment(_ text: String) -> String {
-        escape(text) { byte in isUnreserved(byte) }
-    }
+    static func segment(_ text: String) -> String { ResourcePath.segment(text) }
 
     /// Encodes a query value (`filter=name%20eq%20c1`); spaces become `%20`, and `,` stays
     /// readable because `type=operation,lifecycle` is how LXD lists several values.
     static func queryValue(_ text: String) -> String {
-        escape(text) { byte in isUnreserved(byte) || byte == UInt8(ascii: ",") }
+        escape(text) { byte in ResourcePath.isUnreserved(byte) || byte == UInt8(ascii: ",") }
     }
 
     /// Builds `path?key=value&...` from query items, skipping none.
@@ -61,16 +61,6 @@ enum PathEncoding {
             }
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"):
-            true
-        default: false
-        }
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -163,3 +163,43 @@ import Testing
         #expect(finished?.status == "Cancelled")
     }
 }
+
+/// Every URL the API emits percent-encodes each name once, and request paths are decoded once:
+/// a name that looks like an escape (`a%20b`) or holds a `?` survives a round trip.
+@Suite(.serialized) struct ResourceURLTests {
+    @Test func namesThatLookLikeEscapesRoundTripThroughURLs() async throws {
+        try await TestDaemon.with { daemon in
+            let names = ["a%20b", "a?b", "a#b", "caf\u{E9}"]
+            for name in names {
+                let body = Array(try JSONEncoder().encode(["name": name]))
+                let created = try await daemon.http.request("POST", "/1.0/profiles", body: body)
+                #expect(created.status == 201)
+                #expect(created.headers["location"] == "/1.0/profiles/" + ResourcePath.segment(name))
+            }
+            let list = try await daemon.http.request("GET", "/1.0/profiles")
+            let urls =
+                list.metadata.flatMap { value -> [String]? in
+                    guard case .array(let items) = value else { return nil }
+                    return items.compactMap(\.stringValue)
+                } ?? []
+            #expect(urls.contains("/1.0/profiles/a%2520b"))
+            #expect(urls.contains("/1.0/profiles/a%3Fb"))
+            #expect(urls.contains("/1.0/profiles/a%23b"))
+            #expect(urls.contains("/1.0/profiles/caf%C3%A9"))
+            for (name, url) in zip(names, names.map(ResourcePath.profile)) {
+                let profile = try await daemon.http.request("GET", url)
+                #expect(profile.status == 200, "GET \(url)")
+                #expect(profile.metadata?["name"]?.stringValue == name)
+                // What a Go client does with a listed URL: parse it once, decode the path once.
+                let parsed = URLComponents(string: url)
+                #expect(parsed?.path.split(separator: "/").last.map(String.init) == name)
+            }
+            // used_by and lifecycle sources are encoded the same way.
+            _ = try await daemon.wait(
+                try await daemon.http.text(
+                    "POST", "/1.0/instances", #"{"name":"c1","source":{"type":"none"},"profiles":["a?b"]}"#))
+            let profile = try await daemon.http.request("GET", "/1.0/profiles/a%3Fb")
+            #expect(profile.metadata?["used_by"] == .array([.string("/1.0/instances/c1")]))
+        }
+    }
+}

@@ -36,7 +36,15 @@ import Testing
                 try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"a/b"}"#), 400, containing: "Slashes")
             Self.expectError(
                 try await daemon.http.text("POST", "/1.0/profiles", #"{"name":""}"#), 400, containing: "No name")
+            // Names that look empty: a zero-width space, a byte-order mark, a lone combining mark.
+            for invisible in ["\u{200B}", "\u{FEFF}", "\u{0301}", "\u{200B}\u{FEFF}\u{0301}"] {
+                let body = try JSONEncoder().encode(["name": invisible])
+                Self.expectError(
+                    try await daemon.http.request("POST", "/1.0/profiles", body: Array(body)), 400,
+                    containing: "visible")
+            }
             #expect(try await Self.snapshot(daemon) == before)
+            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"e\u0301"}"#).status == 201)
         }
     }
 

@@ -69,6 +69,20 @@ import Testing
         }
     }
 
+    /// Names that look like escapes or hold a `?` survive the stock client both ways.
+    @Test func profileNamesWithEscapesAndQuestionMarks() async throws {
+        try await TestDaemon.with { daemon in
+            for name in ["a%20b", "a?b"] {
+                try await Self.ok(daemon, "profile", "create", name)
+                #expect(try await Self.ok(daemon, "profile", "show", name).contains("name: \(name)"))
+            }
+            let list = try await Self.ok(daemon, "profile", "list", "--format", "csv")
+            #expect(list.contains("a%20b,"))
+            #expect(list.contains("a?b,"))
+            for name in ["a%20b", "a?b"] { try await Self.ok(daemon, "profile", "delete", name) }
+        }
+    }
+
     @Test func configShowSetAndInstanceConfig() async throws {
         try await TestDaemon.with { daemon in
             #expect(try await Self.ok(daemon, "config", "show") == "config: {}\n")

@@ -35,8 +35,13 @@ public enum ProfileQueries {
         return map
     }
 
-    /// `/1.0/instances/<name>` URLs of instances using the profile, sorted.
+    /// `/1.0/instances/<name>` URLs of instances using the profile, sorted by name.
     public static func usedBy(_ db: SQLiteConnection, profileID: Int64) throws(RoostError) -> [String] {
+        try users(db, profileID: profileID).map(ResourcePath.instance)
+    }
+
+    /// Names of the instances using the profile, sorted.
+    public static func users(_ db: SQLiteConnection, profileID: Int64) throws(RoostError) -> [String] {
         let statement = try db.prepare(
             """
             SELECT instances.name FROM instances_profiles JOIN instances ON instances.id = instances_profiles.instance_id
@@ -44,9 +49,9 @@ public enum ProfileQueries {
             """)
         try statement.bind(.integer(profileID))
         defer { statement.reset() }
-        var urls: [String] = []
-        while try statement.step() { urls.append("/1.0/instances/" + statement.text(0)) }
-        return urls
+        var names: [String] = []
+        while try statement.step() { names.append(statement.text(0)) }
+        return names
     }
 
     private static func row(_ statement: SQLiteStatement) throws(RoostError) -> Row {

@@ -31,7 +31,8 @@ extension CommandApplier {
         return AppliedChange(
             lifecycle: [
                 LifecycleRecord(
-                    action: "instance-created", source: "/1.0/instances/\(create.name)", context: ["type": create.type])
+                    action: "instance-created", source: ResourcePath.instance(create.name),
+                    context: ["type": create.type])
             ],
             etag: ETag.of(put), touchedInstances: [create.name])
     }
@@ -61,7 +62,7 @@ extension CommandApplier {
         try db.prepare("DELETE FROM instances_profiles WHERE instance_id = ?").bind(.integer(row.id)).run()
         try linkProfiles(instanceID: row.id, profileIDs: profileIDs)
         return AppliedChange(
-            lifecycle: [LifecycleRecord(action: "instance-updated", source: "/1.0/instances/\(name)")],
+            lifecycle: [LifecycleRecord(action: "instance-updated", source: ResourcePath.instance(name))],
             etag: ETag.of(put), touchedInstances: [name])
     }
 
@@ -74,7 +75,8 @@ extension CommandApplier {
         try db.prepare("UPDATE instances SET name = ? WHERE id = ?").bind(.text(to), .integer(row.id)).run()
         return AppliedChange(
             lifecycle: [
-                LifecycleRecord(action: "instance-renamed", source: "/1.0/instances/\(to)", context: ["old_name": from])
+                LifecycleRecord(
+                    action: "instance-renamed", source: ResourcePath.instance(to), context: ["old_name": from])
             ],
             touchedInstances: [from, to])
     }
@@ -86,7 +88,7 @@ extension CommandApplier {
         }
         try db.prepare("DELETE FROM instances WHERE id = ?").bind(.integer(row.id)).run()
         return AppliedChange(
-            lifecycle: [LifecycleRecord(action: "instance-deleted", source: "/1.0/instances/\(name)")],
+            lifecycle: [LifecycleRecord(action: "instance-deleted", source: ResourcePath.instance(name))],
             touchedInstances: [name])
     }
 

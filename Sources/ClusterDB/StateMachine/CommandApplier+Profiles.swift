@@ -19,7 +19,7 @@ extension CommandApplier {
         )
         .run()
         return AppliedChange(
-            lifecycle: [LifecycleRecord(action: "profile-created", source: "/1.0/profiles/\(post.name)")],
+            lifecycle: [LifecycleRecord(action: "profile-created", source: ResourcePath.profile(post.name))],
             etag: ETag.of(put))
     }
 
@@ -38,11 +38,9 @@ extension CommandApplier {
                 .integer(row.id)
             )
             .run()
-        let users = try ProfileQueries.usedBy(db, profileID: row.id).map {
-            String($0.dropFirst("/1.0/instances/".count))
-        }
+        let users = try ProfileQueries.users(db, profileID: row.id)
         return AppliedChange(
-            lifecycle: [LifecycleRecord(action: "profile-updated", source: "/1.0/profiles/\(name)")],
+            lifecycle: [LifecycleRecord(action: "profile-updated", source: ResourcePath.profile(name))],
             etag: ETag.of(put), touchedInstances: users)
     }
 
@@ -54,12 +52,11 @@ extension CommandApplier {
             throw RoostError.conflict("Name \"\(to)\" already in use")
         }
         try db.prepare("UPDATE profiles SET name = ? WHERE id = ?").bind(.text(to), .integer(row.id)).run()
-        let users = try ProfileQueries.usedBy(db, profileID: row.id).map {
-            String($0.dropFirst("/1.0/instances/".count))
-        }
+        let users = try ProfileQueries.users(db, profileID: row.id)
         return AppliedChange(
             lifecycle: [
-                LifecycleRecord(action: "profile-renamed", source: "/1.0/profiles/\(to)", context: ["old_name": from])
+                LifecycleRecord(
+                    action: "profile-renamed", source: ResourcePath.profile(to), context: ["old_name": from])
             ],
             touchedInstances: users)
     }
@@ -67,10 +64,11 @@ extension CommandApplier {
     func deleteProfile(_ name: String) throws(RoostError) -> AppliedChange {
         guard name != "default" else { throw RoostError.badRequest("The \"default\" profile cannot be deleted") }
         guard let row = try ProfileQueries.get(db, name: name) else { throw RoostError.notFound("Profile not found") }
-        guard try ProfileQueries.usedBy(db, profileID: row.id).isEmpty else {
+        guard try ProfileQueries.users(db, profileID: row.id).isEmpty else {
             throw RoostError.badRequest("Profile is currently in use")
         }
         try db.prepare("DELETE FROM profiles WHERE id = ?").bind(.integer(row.id)).run()
-        return AppliedChange(lifecycle: [LifecycleRecord(action: "profile-deleted", source: "/1.0/profiles/\(name)")])
+        return AppliedChange(lifecycle: [LifecycleRecord(action: "profile-deleted", source: ResourcePath.profile(name))]
+        )
     }
 }

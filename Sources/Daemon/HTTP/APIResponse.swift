@@ -36,7 +36,7 @@ public struct APIResponse: Sendable {
 
     /// 202 with the operation in the envelope and `Location` pointing at it.
     static func async(_ operation: Operation) throws(RoostError) -> APIResponse {
-        let url = "/1.0/operations/\(operation.id)"
+        let url = ResourcePath.operation(operation.id)
         return APIResponse(
             status: 202, headers: [("Content-Type", "application/json"), ("Location", url)],
             body: try JSON.encode(ResponseEnvelope.async(operation, operationURL: url)))

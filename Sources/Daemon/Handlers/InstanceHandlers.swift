@@ -56,7 +56,7 @@ enum InstanceHandlers {
         var instances = try await context.reader.instances()
         if let filter { instances = instances.filter { filter.matches(lookup(for: $0)) } }
         switch request.recursion {
-        case ..<1: return try .sync(instances.map { "/1.0/instances/\($0.name)" })
+        case ..<1: return try .sync(instances.map { ResourcePath.instance($0.name) })
         case 1: return try .sync(instances)
         default:
             return try .sync(
@@ -154,7 +154,7 @@ enum InstanceHandlers {
         _ context: HandlerContext, _ description: String, name: String,
         work: @escaping @Sendable () async throws -> Void
     ) async throws(RoostError) -> APIResponse {
-        let resources = ["instances": ["/1.0/instances/\(name)"], "containers": ["/1.0/containers/\(name)"]]
+        let resources = ["instances": [ResourcePath.instance(name)], "containers": [ResourcePath.container(name)]]
         let operation = try await context.operations.start(description: description, resources: resources) {
             try await work()
             return nil

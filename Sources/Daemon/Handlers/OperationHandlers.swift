@@ -11,7 +11,7 @@ enum OperationHandlers {
             }
             return try .sync(
                 Dictionary(grouping: operations) { $0.status.lowercased() }.mapValues {
-                    $0.map { "/1.0/operations/\($0.id)" }
+                    $0.map { ResourcePath.operation($0.id) }
                 })
         }
         router.add("GET", "/1.0/operations/{}") { _, captures in

@@ -11,7 +11,7 @@ enum ProfileHandlers {
             try ConfigKeys.validate(post.put.config, scope: .profile)
             try Devices.validate(post.put.devices, forProfile: true)
             try await context.proposer.propose(.createProfile(post), for: request)
-            return try .created(location: "/1.0/profiles/\(post.name)")
+            return try .created(location: ResourcePath.profile(post.name))
         }
         router.add("GET", "/1.0/profiles/{}") { _, captures in
             let profile = try await context.reader.profile(captures[0])
@@ -38,7 +38,7 @@ enum ProfileHandlers {
             try Names.validateProfile(post.name)
             try await context.proposer.propose(
                 .renameProfile(from: captures[0], to: post.name), for: request)
-            return try .created(location: "/1.0/profiles/\(post.name)")
+            return try .created(location: ResourcePath.profile(post.name))
         }
         router.add("DELETE", "/1.0/profiles/{}") { request, captures in
             try await context.proposer.propose(.deleteProfile(name: captures[0]), for: request)
@@ -51,7 +51,7 @@ enum ProfileHandlers {
         var profiles = try await context.reader.profiles()
         if let filter { profiles = profiles.filter { filter.matches(lookup(for: $0)) } }
         if request.recursion >= 1 { return try .sync(profiles) }
-        return try .sync(profiles.map { "/1.0/profiles/\($0.name)" })
+        return try .sync(profiles.map { ResourcePath.profile($0.name) })
     }
 
     static func lookup(for profile: Profile) -> (String) -> String? {
