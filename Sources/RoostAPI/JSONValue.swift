@@ -1,6 +1,7 @@
 /// Any JSON value, for the free-form parts of LXD's wire format: operation and event metadata,
-/// lifecycle context. Object keys keep a stable (sorted) order when encoded so the same value
-/// always produces the same bytes.
+/// lifecycle context. Objects are dictionaries: their keys encode in an order that varies
+/// between processes, so encode with `.sortedKeys` wherever the bytes must be stable (digests,
+/// anything apply writes).
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)

@@ -77,6 +77,29 @@ extension CommandResult {
         #expect(try sm.profiles() == ["default", "p1"])
     }
 
+    /// Two instances never share a uuid (it names their directories): apply refuses the second.
+    @Test func aDuplicateInstanceUUIDIsRefused() throws {
+        let sm = try TemporaryStateMachine()
+        let uuid = UUID().uuidString.lowercased()
+        let first = try sm.apply(
+            .createInstance(
+                InstanceCreate(name: "c1", type: "container", put: InstancePut(), location: "m1", uuid: uuid)))
+        #expect(first.rejection == nil)
+        let second = try sm.apply(
+            .createInstance(
+                InstanceCreate(name: "c2", type: "container", put: InstancePut(), location: "m1", uuid: uuid)))
+        #expect(second.rejection?.code == .conflict)
+        #expect(try sm.instance("c2") == nil)
+        // The unique index holds even if apply's check were bypassed.
+        #expect(throws: RoostError.self) {
+            try sm.machine.read { db throws(RoostError) in
+                try db.execute(
+                    "INSERT INTO instances (name, type, architecture, ephemeral, stateful, description, config, devices, location, created_at, last_used_at, uuid) VALUES ('c3', 'container', '', 0, 0, '', x'', x'', 'm1', 0, 0, '\(uuid)')"
+                )
+            }
+        }
+    }
+
     @Test func etagIsComparedInsideApply() throws {
         let sm = try TemporaryStateMachine()
         try sm.apply(.createProfile(ProfilesPost(name: "p1")))

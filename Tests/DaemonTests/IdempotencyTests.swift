@@ -101,6 +101,29 @@ import Testing
         }
     }
 
+    /// A client that sends another instance's uuid as its request id does not get that uuid:
+    /// the uuid is derived from the request id, never equal to it. A retry derives the same one.
+    @Test func anInstanceUUIDIsDerivedFromTheRequestID() async throws {
+        try await TestDaemon.with { daemon in
+            let id = UUID().uuidString
+            let body = #"{"name":"c1","source":{"type":"none"}}"#
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", body, headers: ["X-Roost-Request-Id": id]))
+            _ = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", body, headers: ["X-Roost-Request-Id": id]))
+            let first = try await daemon.http.request("GET", "/1.0/instances/c1").metadata?["config"]?["volatile.uuid"]
+            let uuid = try #require(first?.stringValue)
+            #expect(uuid != id.lowercased())
+            let copy = #"{"name":"c2","source":{"type":"none"},"config":{"volatile.uuid":"\#(uuid)"}}"#
+            let created = try await daemon.wait(
+                try await daemon.http.text("POST", "/1.0/instances", copy, headers: ["X-Roost-Request-Id": uuid]))
+            #expect(created.status == "Success")
+            let second = try await daemon.http.request("GET", "/1.0/instances/c2").metadata?["config"]?["volatile.uuid"]
+            #expect(second?.stringValue != nil)
+            #expect(second?.stringValue != uuid)
+        }
+    }
+
     @Test func aMalformedRequestIDIsRefused() async throws {
         try await TestDaemon.with { daemon in
             let response = try await daemon.http.text(

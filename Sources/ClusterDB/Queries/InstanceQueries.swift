@@ -29,6 +29,14 @@ public enum InstanceQueries {
         return row
     }
 
+    /// Whether any instance, in any project, has this uuid.
+    public static func uuidExists(_ db: SQLiteConnection, _ uuid: String) throws(RoostError) -> Bool {
+        let statement = try db.prepare("SELECT 1 FROM instances WHERE uuid = ?")
+        try statement.bind(.text(uuid))
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
     /// All instances of a project in name order, with their profile names.
     public static func list(_ db: SQLiteConnection, project: String = "default") throws(RoostError) -> [Row] {
         let statement = try db.prepare("SELECT \(columns) FROM instances WHERE project = ? ORDER BY name")

@@ -64,5 +64,14 @@ public enum ClusterSchema {
                 ALTER TABLE instances ADD COLUMN uuid TEXT NOT NULL DEFAULT '';
                 """
         ),
+        // An instance's uuid names its directories on its member: two instances must never share
+        // one. (Before version 3 a client could reuse a uuid; such a database stops here with
+        // SQLite's unique-constraint error rather than start with two instances on one directory.)
+        SchemaUpdate(
+            version: 3,
+            sql: """
+                CREATE UNIQUE INDEX instances_uuid ON instances (uuid) WHERE uuid != '';
+                """
+        ),
     ]
 }

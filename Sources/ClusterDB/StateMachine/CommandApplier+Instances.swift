@@ -10,6 +10,9 @@ extension CommandApplier {
         guard try InstanceQueries.get(db, name: create.name) == nil else {
             throw RoostError.conflict("Instance \"\(create.name)\" already exists")
         }
+        guard try !InstanceQueries.uuidExists(db, create.uuid) else {
+            throw RoostError.conflict("An instance with UUID \(create.uuid) already exists")
+        }
         let put = try validated(create.put)
         let profileIDs = try resolveProfiles(put.profiles)
         try db.prepare(

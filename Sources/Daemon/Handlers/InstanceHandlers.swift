@@ -93,8 +93,10 @@ enum InstanceHandlers {
             }
         }
         // The instance's identity is the daemon's to choose: a client-sent volatile.uuid (say,
-        // copied from another instance) is replaced. A retry keeps the first attempt's id.
-        let uuid = (request.explicitRequestID ?? UUID()).uuidString.lowercased()
+        // copied from another instance) is replaced (in apply). It is derived from the request id,
+        // so a retry, on any member, derives the first attempt's uuid, and a client that sends
+        // another instance's uuid as its request id still gets a different one.
+        let uuid = NameBasedUUID.instance(forRequest: request.requestID).uuidString.lowercased()
         let config = post.config
         let put = InstancePut(
             architecture: post.architecture.isEmpty ? HostInfo.architecture : post.architecture, config: config,

@@ -1,7 +1,8 @@
 import Foundation
 import RoostAPI
 
-/// Facts about the host for `GET /1.0`'s `environment`, read once at start-up.
+/// Facts about the host for `GET /1.0`'s `environment`, read on each access (`uname` and one
+/// small file: cheap, and a kernel or OS upgrade under a running daemon shows).
 enum HostInfo {
     static var architecture: String {
         var name = utsname()

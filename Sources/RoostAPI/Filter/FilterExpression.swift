@@ -24,11 +24,11 @@
 /// left-leaning tree. Parentheses are a Roost extension (LXD has none) for other groupings.
 ///
 /// ## Comparison
-/// `eq` is true when the field's value equals the value exactly (Swift `String` equality:
-/// case-sensitive, Unicode canonical equivalence); `ne` is its negation. Values are never regular
-/// expressions, whatever the field (so `name eq c.*` matches only an instance named `c.*`).
-/// LXD differs here: it tries the value as an anchored, case-insensitive regular expression and
-/// otherwise compares case-insensitively. A field the object lacks compares as the empty string,
+/// `eq` is true when the field's value equals the value ignoring case (both lowercased, then
+/// Swift `String` equality, so Unicode canonical equivalence holds), as LXD compares; `ne` is its
+/// negation. Values are never regular expressions, whatever the field (so `name eq c.*` matches
+/// only an instance named `c.*`): LXD tries the value as an anchored, case-insensitive regular
+/// expression first, which Roost does not copy. A field the object lacks compares as the empty string,
 /// which is what LXD does for config keys (a missing map key reads as ""): `config.x eq ""` is
 /// true when `config.x` is unset, and `config.x ne foo` is true too.
 ///
