@@ -120,6 +120,11 @@ public struct Membership: Sendable, Hashable, CustomStringConvertible {
 ///    lost the commit index that covered them would campaign under a membership two or more
 ///    changes old, and a quorum of it need not overlap the quorum committing under the new one
 ///    (`testdata/membership_restart_commit.txt`).
+///    The cost, as in etcd: a restarted node campaigns only once it has applied through its last
+///    committed change, so after a whole-group power loss the group is without a leader for as
+///    long as re-applying that log tail takes. A driver whose state machine is durable (Roost's
+///    SQLite) must let the core start from the state machine's applied index rather than the
+///    snapshot's, so that restart re-applies nothing (the clustering work adds that setting).
 public enum ConfigChange: Sendable, Hashable, CustomStringConvertible {
     case addLearner(NodeID)
     case promote(NodeID)

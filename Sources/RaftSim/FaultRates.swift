@@ -57,8 +57,10 @@ public struct FaultRates: Sendable, Hashable {
     public var fsyncFast: ClosedRange<UInt64> = 1...4
     public var fsyncSlow: ClosedRange<UInt64> = 40...200
     public var slowFsync = 0.05
-    /// How long a Ready that persists nothing takes (applying its committed entries, sending).
-    public var applyCost: ClosedRange<UInt64> = 0...1
+    /// How long a Ready that persists nothing takes besides applying (sending, bookkeeping).
+    public var readyCost: ClosedRange<UInt64> = 0...1
+    /// How long applying one committed entry takes (0: the in-memory store is instant).
+    public var applyCostPerEntry: ClosedRange<UInt64> = 0...0
 
     /// Stop-the-world pauses (a long GC, a frozen VM) of one node, usually the leader, longer
     /// than an election timeout: it resumes with its old view (with lease reads on, a leader
@@ -178,8 +180,9 @@ extension FaultRates {
     /// The shape in which a node that campaigns under a membership it has not finished applying
     /// wins on a stale quorum: frequent membership changes, removed members that keep running
     /// (they still answer votes), frequent quick restarts, a slow disk and a slow state machine
-    /// (one entry applied per Ready, 10-20 ms each), so a restarted node re-applies its log long
-    /// after its election timeout, and the split along its stale membership at each restart
+    /// (10-20 ms per entry applied, one entry per Ready), so a restarted node re-applies its log
+    /// long after its election timeout (the liveness bound allows for the re-apply it measures:
+    /// `Simulation.noteReapplyBacklog`), and the split along its stale membership at each restart
     /// (`splitAtStaleRestart`). Power losses and crashes during fsync are off: they restart the
     /// node again before it campaigns.
     mutating func aimAtStaleMembership() {
@@ -193,13 +196,10 @@ extension FaultRates {
         setUnlessPinned("crash-during-fsync", 0)
         setUnlessPinned("crash-during-vote-fsync", 0)
         fsyncFast = 15...30
-        applyCost = 10...20
+        applyCostPerEntry = 10...20
         snapshotEvery = 200
         committedBytesPerReadyMax = 16
         splitAtStaleRestart = 1
-        // A node re-applies its log from its snapshot before it may campaign (`ConfigChange`,
-        // rule 3): after a majority restarts, the group waits that long for a leader.
-        recoveryBound += snapshotEvery * applyCost.upperBound
     }
 
     /// A shape's setting of a probability `--rate` may set: an explicit `--rate` wins.

@@ -86,6 +86,7 @@ extension Simulation {
             if !faultsActive && history[current.historyIndex].call >= options.faultTime {
                 clients[key.client].completedAfterFaults += 1
             }
+            if !faultsActive && history[current.historyIndex].call >= livenessDeadline { livenessChecked += 1 }
             queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
         case .redirect(let leader):
             // Not accepted anywhere: safe to send the same operation again.
@@ -100,10 +101,11 @@ extension Simulation {
     func timeout(_ key: OperationKey) {
         guard let current = clients[key.client].current, current.key == key else { return }
         let call = history[current.historyIndex].call
-        if !faultsActive && call >= options.faultTime + rates.recoveryBound {
+        if !faultsActive && call >= livenessDeadline {
             failure =
                 "liveness: client \(key.client)'s operation issued at \(call) ms, \(call - options.faultTime) ms after "
-                + "the faults stopped, got no answer within \(rates.clientTimeout) ms "
+                + "the faults stopped (allowed: \(livenessDeadline - options.faultTime) ms), got no answer within "
+                + "\(rates.clientTimeout) ms "
                 + "(\(inputs[key].map { "\($0)" } ?? "?") at node \(clients[key.client].target)"
                 + "\(clients[key.client].viaReadIndex ? " via ReadIndex" : ""); \(clusterState))"
             return
@@ -112,6 +114,9 @@ extension Simulation {
         clients[key.client].target = randomNodeID()
         queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
     }
+
+    /// Operations issued from this time on must each complete within `clientTimeout`.
+    var livenessDeadline: UInt64 { options.faultTime + rates.recoveryBound + reapplyAllowance }
 
     /// Each node's role, term, log positions and membership: for failure messages.
     var clusterState: String {

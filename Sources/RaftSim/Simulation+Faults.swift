@@ -92,13 +92,16 @@ extension Simulation {
         let missed = node.missedTicks
         node.missedTicks = 0
         for _ in 0..<missed { node.raw!.tick() }
+        // Then what arrived while it was frozen, in arrival order (all at this instant).
+        for event in deferred.removeValue(forKey: node.id) ?? [] { queue.schedule(at: now, event) }
         drive(node)
     }
 
-    /// Defers an event for a paused node until it resumes (after the thaw, in arrival order).
+    /// Holds an event for a paused node until it resumes: even one due at the very instant of
+    /// its thaw but ordered before it, which must not reach the node before its missed ticks.
     func deferIfPaused(_ id: NodeID, _ event: SimEvent) -> Bool {
-        guard let node = node(id), node.isUp, node.pausedUntil > now else { return false }
-        queue.schedule(at: node.pausedUntil, event)
+        guard let node = node(id), node.isUp, node.pausedUntil != 0 else { return false }
+        deferred[id, default: []].append(event)
         return true
     }
 
@@ -125,6 +128,7 @@ extension Simulation {
         trace.add(UInt64(kept))
         victim.crash(keepingPrefixOf: kept)
         cutUntil[victim.id] = nil  // A pause's cut ends with the process.
+        deferred[victim.id] = nil  // So does what waited for it to resume.
         let delay =
             if let restartWithin { uniform(restartWithin) } else {
                 chance(rates.quickRestart) ? uniform(1...20) : uniform(100...rates.restartDelayMax)
@@ -187,6 +191,7 @@ extension Simulation {
         }
         scheduleFirstTick(node)
         maybeSplitAlongStaleMembership(node)
+        noteReapplyBacklog(node)
     }
 
     /// Random halves, an isolated leader, a one-way link, or a bridge node that sees both halves.
@@ -245,14 +250,27 @@ extension Simulation {
     /// Faults stop: the network heals, crashed nodes come back, learners are promoted again.
     func endFaults() {
         faultsActive = false
-        // Thawed at once: an event at this instant must not reach a node before its missed ticks.
-        for node in nodes where node.pausedUntil > now { thaw(node) }
         partitionCut = []
         splitCut = []
         isolation = nil
         cutUntil = [:]
         trace.add(13)
+        // Thawed at once, with what they missed (a thaw event already queued finds them running).
+        for node in nodes where node.pausedUntil != 0 { thaw(node) }
+        for node in nodes where node.isUp { noteReapplyBacklog(node) }
         for node in nodes where !node.isUp { queue.schedule(at: now + uniform(1...100), .restart(node.id)) }
+    }
+
+    /// Allows, in the liveness bound, for a node's re-apply of its committed log (after a
+    /// restart, from its snapshot): it may not campaign before it applied every committed
+    /// configuration change (`ConfigChange`, rule 3), so a group that lost a majority waits that
+    /// long for a leader. Measured per node when the faults stop and at each restart after, at
+    /// the worst cost per entry (an fsync, the Ready's own cost, the apply).
+    func noteReapplyBacklog(_ node: SimNode) {
+        guard !faultsActive, let raw = node.raw else { return }
+        let backlog = raw.committedIndex - raw.appliedIndex
+        let perEntry = rates.fsyncFast.upperBound + rates.readyCost.upperBound + rates.applyCostPerEntry.upperBound
+        reapplyAllowance = max(reapplyAllowance, backlog * perEntry)
     }
 
     /// After faults stop, a leader must emerge and every client must finish an operation it

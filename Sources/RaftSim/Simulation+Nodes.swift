@@ -9,7 +9,8 @@ extension Simulation {
             trace.add(1)
             trace.add(id)
             trace.add(now)
-            if node.pausedUntil > now {
+            if node.pausedUntil != 0 {
+                // Paused (even at the very instant its thaw is due, before the thaw ran).
                 node.missedTicks += 1
             } else if node.isUp {
                 node.raw!.tick()
@@ -60,8 +61,12 @@ extension Simulation {
             node.storage.append(ready.entries)
         }
         if let hard = ready.hardState { node.storage.setHardState(hard) }
-        let writes = installing != nil || !ready.entries.isEmpty || ready.hardState != nil
-        if writes { node.disk.write(.ready(snapshot: installing, entries: ready.entries, hardState: ready.hardState)) }
+        if installing != nil || !ready.entries.isEmpty || ready.hardState != nil {
+            node.disk.write(.ready(snapshot: installing, entries: ready.entries, hardState: ready.hardState))
+        }
+        // Anything unsynced (this Ready's record, or a compaction written since the last one)
+        // makes this Ready wait for an fsync.
+        let writes = node.disk.pendingCount > 0
         if options.bugs.contains(.acknowledgeBeforePersist) {
             send(ready.messages, from: node.id)
             node.sentEarly = true
@@ -73,16 +78,20 @@ extension Simulation {
         }
         node.syncing = ready
         node.syncGeneration += 1
-        // A Ready that persists nothing (messages, committed entries to apply) waits for no
-        // fsync, only for the work of applying and sending.
+        // Applying the committed entries takes time per entry (a slow state machine, in some
+        // shapes), after the fsync if there is one.
+        let applying = UInt64(ready.committedEntries.count { $0.index > node.applied })
+        let applyTime = rates.applyCostPerEntry.upperBound > 0 ? applying * uniform(rates.applyCostPerEntry) : 0
+        // A Ready that persists nothing (messages, entries to apply) waits for no fsync.
         guard writes else {
             queue.schedule(
-                at: now + uniform(rates.applyCost), .fsyncDone(node.id, node.incarnation, node.syncGeneration))
+                at: now + uniform(rates.readyCost) + applyTime,
+                .fsyncDone(node.id, node.incarnation, node.syncGeneration))
             return
         }
         let slow = options.diskFaults && faultsActive && chance(rates.slowFsync)
         let latency = uniform(slow ? rates.fsyncSlow : rates.fsyncFast)
-        queue.schedule(at: now + latency, .fsyncDone(node.id, node.incarnation, node.syncGeneration))
+        queue.schedule(at: now + latency + applyTime, .fsyncDone(node.id, node.incarnation, node.syncGeneration))
         let grantsVote = ready.messages.contains { $0.kind == .voteResponse && !$0.reject }
         let crashRate = grantsVote ? rates.crashDuringVoteFsync : rates.crashDuringFsync
         if options.diskFaults && faultsActive && chance(crashRate) {

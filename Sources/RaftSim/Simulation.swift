@@ -37,6 +37,13 @@ public final class Simulation {
     var isolations: UInt64 = 0
     /// Paused nodes cut off from their peers, until when (lookup only, never iterated).
     var cutUntil: [NodeID: UInt64] = [:]
+    /// Events that reached a paused node, in arrival order: delivered when it resumes.
+    var deferred: [NodeID: [SimEvent]] = [:]
+    /// Extra time after the faults for re-applying logs: the largest backlog a node had to
+    /// re-apply when the faults stopped or when it restarted after, at its worst cost per entry.
+    var reapplyAllowance: UInt64 = 0
+    /// Operations issued late enough after the faults to be checked for liveness.
+    var livenessChecked = 0
     /// Pauses that also cut the node off.
     var pauseCuts = 0
     /// A pause waiting for the leader's next quorum check (`FaultRates.pauseAfterQuorumCheck`).
@@ -108,7 +115,7 @@ public final class Simulation {
         random = SplitMix64(seed: options.seed)
         var rates = options.swarm ? options.rates.swarmed(using: &random) : options.rates
         for shape in options.allShapes.sorted() { shape.apply(to: &rates) }
-        for bug in options.modeBugs { bug.enableMode(&rates) }
+        for bug in options.modeBugs.sorted(by: { $0.rawValue < $1.rawValue }) { bug.enableMode(&rates) }
         self.rates = rates
         let membership = Membership(voters: (1...UInt64(options.nodes)).map { $0 })
         bootstrap = membership
@@ -187,6 +194,7 @@ public final class Simulation {
         return SimResult(
             options: options, failure: failure, events: events, traceHash: trace.value, operations: history.count,
             linearizabilityUnknown: linearizabilityUnknown, retired: retired, pauses: pauses, splits: splits,
+            livenessChecked: livenessChecked,
             finalMembership: leaderNode?.raw!.membership)
     }
 
@@ -226,6 +234,9 @@ public struct SimResult: Sendable, Hashable {
     public var pauses = 0
     /// Splits along a restarted node's stale membership.
     public var splits = 0
+    /// Operations issued after the recovery bound (each had to complete within the client
+    /// timeout): zero means the per-operation liveness check checked nothing.
+    public var livenessChecked = 0
     /// The leader's membership at the end.
     public var finalMembership: Membership?
 

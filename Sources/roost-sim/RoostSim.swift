@@ -43,13 +43,15 @@ struct RoostSim: ParsableCommand {
     @Flag(help: "Leaders serve ReadIndex from their lease (RaftConfig.leaseReads).") var leaseReads = false
     @Option(
         name: .customLong("shape"),
-        help:
-            "Run under faults aimed at a bug's window (repeatable): \(FaultShape.allCases.map(\.rawValue).joined(separator: ", ")). Injected bugs turn on the shape they need."
+        help: ArgumentHelp(
+            "Run under faults aimed at a bug's window (repeatable): \(FaultShape.allCases.map(\.rawValue).joined(separator: ", ")). Injected bugs turn on the shape they need; the correct core must pass under each.",
+            valueName: "shape")
     ) var shapeNames: [String] = []
     @Option(
         name: .customLong("mode-of"),
-        help:
-            "Run the correct core in the mode injecting BUG turns on, without the bug (repeatable): a control run, which must pass."
+        help: ArgumentHelp(
+            "Run the correct core in the mode injecting this bug turns on, without the bug (repeatable): a control run, which must pass.",
+            valueName: "bug")
     ) var modeOf: [String] = []
     @Flag(help: "Print a hash of the full event trace (identical in every process and run).") var traceHash = false
     @Flag(help: "Stop at the first failing seed.") var failFast = false
@@ -89,6 +91,7 @@ struct RoostSim: ParsableCommand {
         var replaced = 0
         var pauses = 0
         var splits = 0
+        var livenessChecked = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for value in range {
             var options = SimOptions(seed: value)
@@ -108,6 +111,7 @@ struct RoostSim: ParsableCommand {
             replaced += result.retired
             pauses += result.pauses
             splits += result.splits
+            livenessChecked += result.livenessChecked
             if traceHash {
                 print("seed=\(value) trace-hash=\(String(result.traceHash, radix: 16)) events=\(result.events)")
             }
@@ -130,6 +134,7 @@ struct RoostSim: ParsableCommand {
         print("\(replaced) member(s) removed and replaced by new nodes")
         print("\(pauses) pause(s) of a node longer than an election timeout")
         print("\(splits) split(s) along a restarted node's stale membership")
+        print("\(livenessChecked) operation(s) issued after recovery checked for liveness")
         if undecided > 0 { print("\(undecided) seed(s) failed with linearizability undecided (checker step budget)") }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }
