@@ -10,8 +10,11 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private var stopping = false
     private var thread: Thread?
 
+    /// The thread holds the executor strongly until `shutdown()` lets it exit: the executor's
+    /// memory outlives every access the thread makes (an owner that fails half-way through its
+    /// init and shuts the executor down at once frees nothing the thread still reads).
     public init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        let thread = Thread { [self] in self.runLoop() }
         thread.name = name
         self.thread = thread
         thread.start()

@@ -134,6 +134,19 @@ final class DurabilityMember: @unchecked Sendable {
         }
     }
 
+    /// A node whose log cannot open shuts its executor down and is freed at once; the executor's
+    /// thread may still be waking up. Many times over, none of them may trap.
+    @Test func aFailingInitFreesItsExecutorSafely() throws {
+        let member = try DurabilityMember()
+        for _ in 0..<300 {
+            let state = try StateMachine(path: member.dbPath)
+            do {
+                _ = try SingleMemberNode(logDirectory: "/dev/null/log", state: state, files: POSIXFileLayer())
+                Issue.record("a log under /dev/null opened")
+            } catch {}
+        }
+    }
+
     @Test func restartReplaysOnlyTheTailAndNeverTwice() async throws {
         let member = try DurabilityMember()
         var rng = DeterministicRNG(seed: 7)
