@@ -203,11 +203,12 @@ public actor SingleMemberNode: StatePath {
                 "The log starts at \(log.firstIndex) but the database has applied only \(state.appliedIndex); refusing to start"
             )
         }
+        // Each batch reads only the entries it applies: the log is read once, however long it is.
         while state.appliedIndex < log.lastIndex {
-            let entries = try log.entries(from: state.appliedIndex + 1, through: log.lastIndex, maxBytes: 8 << 20)
-            let chunk = entries.prefix(batchMax)
+            let through = min(log.lastIndex, state.appliedIndex + UInt64(batchMax))
+            let entries = try log.entries(from: state.appliedIndex + 1, through: through, maxBytes: 8 << 20)
             var commands: [(index: UInt64, command: Command)] = []
-            for entry in chunk { commands.append((entry.index, try Command.decode(entry.payload))) }
+            for entry in entries { commands.append((entry.index, try Command.decode(entry.payload))) }
             _ = try state.apply(commands)
         }
     }

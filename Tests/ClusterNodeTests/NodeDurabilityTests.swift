@@ -147,6 +147,33 @@ final class DurabilityMember: @unchecked Sendable {
         }
     }
 
+    /// Replay reads the log once: a long tail in small batches costs its size in reads, not the
+    /// square of it.
+    @Test func replayReadsTheLogOnce() async throws {
+        let member = try DurabilityMember()
+        let counting = ReadCountingFileLayer(member.files)
+        var options = SingleMemberNode.Options()
+        options.compactEvery = 1_000_000
+        options.replayBatchMax = 4
+        var rng = DeterministicRNG(seed: 3)
+        let node = try SingleMemberNode(
+            logDirectory: "/log", state: try StateMachine(path: member.dbPath), files: counting, options: options)
+        for index in 0..<400 { _ = try await node.propose(Self.command(index, &rng)) }
+        await node.close()
+        let logBytes = try member.files.listDirectory("/log").reduce(0) {
+            $0 + (try member.files.readFile("/log/" + $1).count)
+        }
+        // A fresh database: the whole log is the tail to replay.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: member.dbPath + suffix) }
+        counting.bytesRead.withLock { $0 = 0 }
+        let replayed = try SingleMemberNode(
+            logDirectory: "/log", state: try StateMachine(path: member.dbPath), files: counting, options: options)
+        #expect(await replayed.appliedIndex == 400)
+        let read = counting.bytesRead.withLock { $0 }
+        #expect(read <= 3 * logBytes, "replay read \(read) bytes of a \(logBytes)-byte log")
+        await replayed.close()
+    }
+
     @Test func restartReplaysOnlyTheTailAndNeverTwice() async throws {
         let member = try DurabilityMember()
         var rng = DeterministicRNG(seed: 7)
@@ -205,4 +232,37 @@ extension CommandResult {
         if case .applied = self { return true }
         return false
     }
+}
+
+/// Forwards to another file layer and counts the bytes read.
+final class ReadCountingFileLayer: FileLayer, @unchecked Sendable {
+    let base: any FileLayer
+    let bytesRead = Mutex(0)
+    init(_ base: any FileLayer) { self.base = base }
+
+    func makeDirectories(_ path: String) throws(RoostError) { try base.makeDirectories(path) }
+    func listDirectory(_ path: String) throws(RoostError) -> [String] { try base.listDirectory(path) }
+    func readFile(_ path: String) throws(RoostError) -> [UInt8] {
+        let bytes = try base.readFile(path)
+        bytesRead.withLock { $0 += bytes.count }
+        return bytes
+    }
+    func read(_ path: String, offset: Int, count: Int) throws(RoostError) -> [UInt8] {
+        let bytes = try base.read(path, offset: offset, count: count)
+        bytesRead.withLock { $0 += bytes.count }
+        return bytes
+    }
+    func createFile(_ path: String) throws(RoostError) -> FileLayerHandle { try base.createFile(path) }
+    func openForAppend(_ path: String) throws(RoostError) -> FileLayerHandle { try base.openForAppend(path) }
+    func write(_ handle: FileLayerHandle, _ bytes: [UInt8]) throws(RoostError) { try base.write(handle, bytes) }
+    func truncate(_ handle: FileLayerHandle, toSize size: Int) throws(RoostError) {
+        try base.truncate(handle, toSize: size)
+    }
+    func sync(_ handle: FileLayerHandle) throws(RoostError) { try base.sync(handle) }
+    func close(_ handle: FileLayerHandle) { base.close(handle) }
+    func rename(_ source: String, to destination: String) throws(RoostError) {
+        try base.rename(source, to: destination)
+    }
+    func remove(_ path: String) throws(RoostError) { try base.remove(path) }
+    func syncDirectory(_ path: String) throws(RoostError) { try base.syncDirectory(path) }
 }
