@@ -6,6 +6,7 @@ import HummingbirdWebSocket
 import Logging
 import RoostAPI
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The composition root of `roostd`: opens one member's state, wires the state path, readers,
@@ -97,35 +98,58 @@ public final class RoostDaemon: Sendable {
             if !change.touchedInstances.isEmpty { Task { await reconciler.kick() } }
         }
         let socket = directory.socketPath
-        unlink(socket)
+        let staging = directory.socketStagingPath
+        let group = try config.socketGroup.map { name throws(RoostError) in try DaemonConfig.groupID(name) }
+        unlink(staging)
+        let publishFailure = Mutex<RoostError?>(nil)
         let responder = APIResponder(
             router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, logger: logger)
         let app = Application(
             responder: responder,
             server: .http1WebSocketUpgrade { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) },
-            configuration: ApplicationConfiguration(address: .unixDomainSocket(path: socket), serverName: "roostd"),
-            onServerRunning: { [logger] _ in
-                chmod(socket, 0o660)
+            configuration: ApplicationConfiguration(address: .unixDomainSocket(path: staging), serverName: "roostd"),
+            onServerRunning: { [logger] channel in
+                do throws(RoostError) {
+                    try Self.publishSocket(from: staging, to: socket, group: group)
+                } catch {
+                    logger.error("\(error)")
+                    publishFailure.withLock { $0 = error }
+                    try? await channel.close()
+                    return
+                }
                 logger.info("roostd ready on \(socket)")
                 onReady()
             },
             logger: logger)
         // SIGTERM/SIGINT shut down gracefully: stop accepting, let in-flight requests finish for
         // at most `timeouts.shutdown_seconds`, then cancel what is left.
-        var group = ServiceGroupConfiguration(
+        var serviceGroup = ServiceGroupConfiguration(
             services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .seconds(config.timeouts.shutdownSeconds)
+        serviceGroup.maximumGracefulShutdownDuration = .seconds(config.timeouts.shutdownSeconds)
         do {
-            try await ServiceGroup(configuration: group).run()
+            try await ServiceGroup(configuration: serviceGroup).run()
         } catch {
             await reconciler.stop()
             unlink(socket)
-            throw error
+            throw publishFailure.withLock { $0 } ?? error
         }
         // Passes are started by unstructured kicks; the last one must finish before `run`
         // returns, or it could write into a state directory its owner is already removing.
         await reconciler.stop()
         unlink(socket)
+        if let failure = publishFailure.withLock({ $0 }) { throw failure }
+    }
+
+    /// Gives the freshly bound socket its group and mode 0660 inside the private staging
+    /// directory, then renames it into place: clients only ever find it with its final mode.
+    private static func publishSocket(from staging: String, to socket: String, group: gid_t?) throws(RoostError) {
+        func fail(_ what: String) -> RoostError {
+            RoostError.internalError(
+                "Failed to \(what) the unix socket \(socket)", cause: String(cString: strerror(errno)))
+        }
+        if let group, chown(staging, uid_t.max, group) != 0 { throw fail("set the group of") }
+        guard chmod(staging, 0o660) == 0 else { throw fail("set the mode of") }
+        guard rename(staging, socket) == 0 else { throw fail("publish") }
     }
 
     /// One daemon per state directory: an exclusive `flock` held for the process lifetime.

@@ -30,6 +30,11 @@ struct RoostDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(
+        name: .long,
+        help: "Group that may use the unix socket besides root (default: root only; config: socket_group).")
+    var group: String?
+
     func run() async throws {
         var settings = DaemonConfig()
         if let config {
@@ -44,6 +49,7 @@ struct RoostDaemonCommand: AsyncParsableCommand {
             settings.memberNameIsExplicit = true
         }
         if let logLevel { settings.log.level = logLevel }
+        if let group { settings.socketGroup = group }
         guard let level = Logger.Level(rawValue: settings.log.level) else {
             throw ValidationError("Unknown log level \(settings.log.level)")
         }

@@ -50,4 +50,25 @@ import Testing
             #expect(throws: RoostError.self) { _ = try RoostDaemon(config: config) }
         }
     }
+
+    /// The socket appears with mode 0660 and the configured group, never with the umask's mode
+    /// (it is bound in a private directory first); an unknown group is refused at start.
+    @Test func theSocketAppearsWithItsModeAndGroup() async throws {
+        try await TestDaemon.with(configure: { $0.socketGroup = "daemon" }) { daemon in
+            var info = stat()
+            #expect(stat(daemon.socketPath, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o660)
+            #expect(info.st_gid == getgrnam("daemon")!.pointee.gr_gid)
+            var staging = stat()
+            #expect(stat(daemon.stateDir + "/.socket", &staging) == 0)
+            #expect(staging.st_mode & 0o777 == 0o700)
+            let answer = try await daemon.http.request("GET", "/1.0")
+            #expect(answer.status == 200)
+        }
+        var config = DaemonConfig()
+        config.stateDir = "/tmp/roost-test-group"
+        config.socketGroup = "no-such-group-roost"
+        #expect(throws: RoostError.self) { try config.validate() }
+        #expect(try DaemonConfig.load(yaml: "socket_group: daemon").socketGroup == "daemon")
+    }
 }

@@ -13,6 +13,7 @@ enum ConfigOverlay {
             case "member_name":
                 config.memberName = try string(value, path: key)
                 config.memberNameIsExplicit = true
+            case "socket_group": config.socketGroup = try string(value, path: key)
             case "limits": try overlayLimits(value, into: &config.limits)
             case "timeouts": try overlayTimeouts(value, into: &config.timeouts)
             case "log":

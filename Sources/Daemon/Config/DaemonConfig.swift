@@ -12,6 +12,8 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
     /// Whether `memberName` was set explicitly (flag or file) rather than defaulted: an explicit
     /// name that disagrees with the recorded one is refused; a changed host name is not.
     public var memberNameIsExplicit = false
+    /// The group that may use the unix socket besides root (LXD's `--group`); none: root only.
+    public var socketGroup: String?
     public var limits = Limits()
     public var timeouts = Timeouts()
     public var log = LogSettings()
@@ -65,6 +67,7 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case stateDir = "state_dir", memberName = "member_name", memberNameIsExplicit = "member_name_is_explicit"
+        case socketGroup = "socket_group"
         case limits, timeouts, log
     }
 
@@ -107,10 +110,19 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         guard !stateDir.isEmpty, stateDir.hasPrefix("/") else {
             throw RoostError.badRequest("Invalid config: state_dir must be an absolute path")
         }
-        guard stateDir.utf8.count + "/unix.socket".utf8.count < 108 else {
+        guard stateDir.utf8.count + "/.socket/unix.socket".utf8.count < 108 else {
             throw RoostError.badRequest("Invalid config: state_dir is too long for a unix socket path")
         }
         try Names.validateInstance(memberName)
+        if let socketGroup { _ = try Self.groupID(socketGroup) }
+    }
+
+    /// The id of a group named on the command line or in the config file.
+    static func groupID(_ name: String) throws(RoostError) -> gid_t {
+        guard !name.isEmpty, let entry = getgrnam(name) else {
+            throw RoostError.badRequest("Invalid config: socket_group \"\(name)\" is not a group on this host")
+        }
+        return entry.pointee.gr_gid
     }
 
     static func hostName() -> String {

@@ -9,6 +9,10 @@ public struct StateDirectory: Sendable, Hashable {
     public init(root: String) { self.root = root }
 
     public var socketPath: String { root + "/unix.socket" }
+    /// Where the socket is bound (a 0700 directory nobody else can enter) and given its mode and
+    /// group before it is renamed to `socketPath`: it is never reachable with the umask's mode.
+    public var socketStagingDirectory: String { root + "/.socket" }
+    public var socketStagingPath: String { socketStagingDirectory + "/unix.socket" }
     public var databaseDirectory: String { root + "/database" }
     /// The replicated database (identical on every member).
     public var clusterDatabasePath: String { databaseDirectory + "/global/db.sqlite" }
@@ -25,11 +29,16 @@ public struct StateDirectory: Sendable, Hashable {
         let manager = FileManager.default
         for (path, mode) in [
             (root, 0o711), (databaseDirectory, 0o700), (databaseDirectory + "/global", 0o700), (logDirectory, 0o700),
-            (instancesDirectory, 0o711),
+            (instancesDirectory, 0o711), (socketStagingDirectory, 0o700),
         ] {
             do {
                 try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
-                _ = chmod(path, mode_t(mode))
+                guard chmod(path, mode_t(mode)) == 0 else {
+                    throw RoostError.internalError(
+                        "Failed to set the mode of \(path)", cause: String(cString: strerror(errno)))
+                }
+            } catch let error as RoostError {
+                throw error
             } catch {
                 throw RoostError.internalError("Failed to create \(path)", cause: "\(error)")
             }
