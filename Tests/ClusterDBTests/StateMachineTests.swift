@@ -100,6 +100,18 @@ extension CommandResult {
         }
     }
 
+    /// A stored result is replicated state: its bytes sort every object's keys, whatever order a
+    /// dictionary iterates in this process.
+    @Test func storedResultsAreByteDeterministic() throws {
+        let context = Dictionary(uniqueKeysWithValues: (0..<32).map { ("k\($0)", "v\($0)") })
+        let result = CommandResult.applied(
+            AppliedChange(lifecycle: [LifecycleRecord(action: "a", source: "/1.0", context: context)]))
+        let text = String(decoding: try StateMachine.encodeResult(result), as: UTF8.self)
+        let keys = context.keys.sorted()
+        let positions = keys.map { text.range(of: "\"\($0)\"")!.lowerBound }
+        #expect(positions == positions.sorted(), "keys in sorted order: \(text.prefix(200))")
+    }
+
     @Test func etagIsComparedInsideApply() throws {
         let sm = try TemporaryStateMachine()
         try sm.apply(.createProfile(ProfilesPost(name: "p1")))

@@ -111,13 +111,21 @@ public final class StateMachine {
     /// Closes the database connection (tests that simulate a power loss close it first).
     public func close() { db.close() }
 
-    static func encodeResult(_ result: CommandResult) throws(RoostError) -> [UInt8] {
+    /// The stored result is part of the replicated database: its bytes must be the same on
+    /// every member, so keys are sorted (a dictionary's order varies between processes).
+    public static func encodeResult(_ result: CommandResult) throws(RoostError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(result))
+            return Array(try resultEncoder.encode(result))
         } catch {
             throw RoostError.internalError("Failed to encode result", cause: "\(error)")
         }
     }
+
+    private static let resultEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     static func decodeResult(_ bytes: [UInt8]) throws(RoostError) -> CommandResult {
         do {
