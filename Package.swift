@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "RoostClient", "RoostAPI", "ClusterDB", "ClusterNode",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

@@ -1,14 +1,27 @@
-import Daemon
 import Foundation
+import HTTPTypes
 import Logging
 import RoostAPI
 import Testing
+
+@testable import Daemon
 
 /// `/1.0/events`: lifecycle and operation events arrive over the websocket, after the change they
 /// report is committed.
 @Suite(.serialized) struct EventsTests {
     static func nextEvent(_ socket: RawWebSocket) async throws -> Event {
         try JSONDecoder().decode(Event.self, from: Data(try await socket.nextText().utf8))
+    }
+
+    /// An upgrade that never completes (its connection dropped) does not hold a listener slot.
+    @Test func anUpgradeThatNeverCompletesReleasesItsSlot() async throws {
+        let hub = EventHub(bufferMax: 8, listenersMax: 1)
+        let request = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/1.0/events?type=lifecycle")
+        _ = try EventsWebSocket.shouldUpgrade(request, hub: hub, claimTimeout: .milliseconds(50))
+        #expect(hub.listenerCount == 1)
+        for _ in 0..<100 where hub.listenerCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(hub.listenerCount == 0)
+        _ = try hub.subscribe(types: [])
     }
 
     @Test func lifecycleEventFollowsCommit() async throws {

@@ -3,12 +3,19 @@ import HTTPTypes
 import HummingbirdWebSocket
 import Logging
 import RoostAPI
+import Synchronization
 
 /// `/1.0/events?type=operation,lifecycle,logging` over a websocket upgrade: one text message per
 /// event. The stream ends when the client closes or when it falls too far behind (`EventHub`).
 enum EventsWebSocket {
+    /// How long a subscription made for an upgrade waits for the upgraded connection's handler.
+    static let claimTimeout: Duration = .seconds(10)
+
+    /// Subscribes before answering the upgrade, so no event published after the 101 is missed;
+    /// a subscription whose upgrade never completes (the connection dropped during it) is
+    /// released after `claimTimeout` instead of holding a listener slot forever.
     static func shouldUpgrade(
-        _ request: HTTPRequest, hub: EventHub
+        _ request: HTTPRequest, hub: EventHub, claimTimeout: Duration = claimTimeout
     ) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let target = request.path ?? ""
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
@@ -22,7 +29,13 @@ enum EventsWebSocket {
             types.insert(kind)
         }
         let subscription = try hub.subscribe(types: types)
+        let claimed = Mutex(false)
+        Task {
+            try? await Task.sleep(for: claimTimeout)
+            if !claimed.withLock({ $0 }) { hub.unsubscribe(subscription.id) }
+        }
         return .upgrade([:]) { inbound, outbound, _ in
+            claimed.withLock { $0 = true }
             defer { hub.unsubscribe(subscription.id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
