@@ -58,6 +58,14 @@ public actor SingleMemberNode: StatePath {
     private nonisolated let failureState = Mutex<RoostError?>(nil)
     private var observer: (@Sendable (CommittedEntry) -> Void)?
     private var appliedSinceCompaction: UInt64 = 0
+    /// Applied entries after which the next compaction is attempted. After an attempt a reader
+    /// blocked, the gap to the next one doubles (up to 8 x `compactEvery`), so a long read does
+    /// not turn every batch into a checkpoint attempt.
+    private var compactionDue: UInt64 = 0
+    private var compactionGap: UInt64 = 0
+    /// Checkpoint attempts, and those a reader blocked (for the metrics endpoint and tests).
+    public private(set) var compactionAttempts = 0
+    public private(set) var compactionsBlocked = 0
 
     private struct Pending {
         var command: Command
@@ -181,14 +189,24 @@ public actor SingleMemberNode: StatePath {
     }
 
     private func compactIfDue() {
-        guard appliedSinceCompaction >= options.compactEvery else { return }
+        if compactionDue == 0 { (compactionDue, compactionGap) = (options.compactEvery, options.compactEvery) }
+        guard appliedSinceCompaction >= compactionDue else { return }
+        compactionAttempts += 1
         do {
-            guard let durable = try state.checkpoint() else { return }
+            guard let durable = try state.checkpoint() else {
+                compactionsBlocked += 1
+                compactionGap = min(compactionGap * 2, options.compactEvery * 8)
+                compactionDue = appliedSinceCompaction + compactionGap
+                logger.notice("Checkpoint blocked by a reader; next attempt in \(compactionGap) applied changes")
+                return
+            }
             options.onCheckpoint?(durable)
             try log.compact(through: durable)
             appliedSinceCompaction = 0
+            (compactionDue, compactionGap) = (options.compactEvery, options.compactEvery)
         } catch {
             logger.error("Log compaction failed: \(error)")
+            compactionDue = appliedSinceCompaction + compactionGap
         }
     }
 

@@ -174,6 +174,38 @@ final class DurabilityMember: @unchecked Sendable {
         await replayed.close()
     }
 
+    /// A reader that blocks checkpoints makes the node back off (the gap doubles up to 8 x
+    /// `compactEvery`) instead of trying after every batch; once the reader is gone it compacts.
+    @Test func aBlockedCheckpointBacksOff() async throws {
+        let member = try DurabilityMember()
+        let checkpoints = Mutex(0)
+        var options = SingleMemberNode.Options()
+        options.compactEvery = 2
+        options.batchMax = 1
+        options.onCheckpoint = { _ in checkpoints.withLock { $0 += 1 } }
+        let node = try SingleMemberNode(
+            logDirectory: "/log", state: try StateMachine(path: member.dbPath), files: member.files, options: options)
+        var rng = DeterministicRNG(seed: 5)
+        for index in 0..<4 { _ = try await node.propose(Self.command(index, &rng)) }
+        // A second connection holding a read transaction keeps the WAL from being checkpointed.
+        let reader = try SQLiteConnection(path: member.dbPath, mode: .readOnly)
+        try reader.execute("BEGIN")
+        let read = try reader.prepare("SELECT count(*) FROM profiles")
+        _ = try read.step()
+        let before = checkpoints.withLock { $0 }
+        for index in 4..<200 { _ = try await node.propose(Self.command(index, &rng)) }
+        let blocked = await node.compactionsBlocked
+        #expect(blocked > 0)
+        #expect(blocked <= 15, "\(blocked) blocked attempts in 196 changes: no back-off")
+        #expect(checkpoints.withLock { $0 } == before, "no checkpoint completed under the reader")
+        read.reset()
+        try reader.execute("COMMIT")
+        for index in 200..<240 { _ = try await node.propose(Self.command(index, &rng)) }
+        #expect(checkpoints.withLock { $0 } > before, "a checkpoint completed once the reader left")
+        reader.close()
+        await node.close()
+    }
+
     @Test func restartReplaysOnlyTheTailAndNeverTwice() async throws {
         let member = try DurabilityMember()
         var rng = DeterministicRNG(seed: 7)
