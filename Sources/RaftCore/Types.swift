@@ -124,7 +124,10 @@ public struct Membership: Sendable, Hashable, CustomStringConvertible {
 ///    committed change, so after a whole-group power loss the group is without a leader for as
 ///    long as re-applying that log tail takes. A driver whose state machine is durable (Roost's
 ///    SQLite) must let the core start from the state machine's applied index rather than the
-///    snapshot's, so that restart re-applies nothing (the clustering work adds that setting).
+///    snapshot's, so that restart re-applies nothing (the clustering work adds that setting),
+///    and then must also give the core the membership as of that index (persisted with the
+///    state machine, as etcd keeps its ConfState in its backend): the snapshot's membership alone
+///    would skip the changes between the two, which is the stale campaign rule 3 forbids.
 public enum ConfigChange: Sendable, Hashable, CustomStringConvertible {
     case addLearner(NodeID)
     case promote(NodeID)

@@ -86,7 +86,13 @@ extension Simulation {
             if !faultsActive && history[current.historyIndex].call >= options.faultTime {
                 clients[key.client].completedAfterFaults += 1
             }
-            if !faultsActive && history[current.historyIndex].call >= livenessDeadline { livenessChecked += 1 }
+            // Checked: issued after the deadline, early enough that its timeout could still fire.
+            let call = history[current.historyIndex].call
+            if !faultsActive && call >= livenessDeadline
+                && call + rates.clientTimeout <= options.faultTime + options.settleTime
+            {
+                livenessChecked += 1
+            }
             queue.schedule(at: now + uniform(1...rates.clientThink), .clientIssue(key.client))
         case .redirect(let leader):
             // Not accepted anywhere: safe to send the same operation again.

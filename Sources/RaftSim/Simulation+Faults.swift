@@ -268,8 +268,11 @@ extension Simulation {
     /// the worst cost per entry (an fsync, the Ready's own cost, the apply).
     func noteReapplyBacklog(_ node: SimNode) {
         guard !faultsActive, let raw = node.raw else { return }
-        let backlog = raw.committedIndex - raw.appliedIndex
-        let perEntry = rates.fsyncFast.upperBound + rates.readyCost.upperBound + rates.applyCostPerEntry.upperBound
+        // Everything any node holds may still have to reach and be applied here (a follower
+        // back from a minority side, a learner joining): an upper bound on this node's work.
+        let newest = nodes.compactMap { $0.raw?.lastIndex }.max() ?? 0
+        let backlog = newest > raw.appliedIndex ? newest - raw.appliedIndex : 0
+        let perEntry = max(rates.fsyncFast.upperBound, rates.readyCost.upperBound) + rates.applyCostPerEntry.upperBound
         reapplyAllowance = max(reapplyAllowance, backlog * perEntry)
     }
 

@@ -60,6 +60,8 @@ extension Simulation {
         let old = nodes[slot]
         old.crash(keepingPrefixOf: 0)
         byID[id] = nil
+        deferred[id] = nil
+        cutUntil[id] = nil
         retiring.remove(id)
         retired += 1
         let fresh: SimNode

@@ -195,6 +195,12 @@ import Testing
         #expect(node.missedTicks == 0)
         #expect(simulation.deferred[node.id] == nil, "what it missed is queued again, now")
         #expect(!simulation.deferIfPaused(node.id, .deliver(message, sender: 2)))
+        // The held heartbeat is queued for this instant, after the ticks were delivered.
+        var requeued = false
+        while let (time, event) = simulation.queue.pop(), time == simulation.now {
+            if case .deliver(let held, _) = event, held.kind == .heartbeat, held.to == node.id { requeued = true }
+        }
+        #expect(requeued, "the held heartbeat is delivered at the thaw, not dropped")
     }
 
     /// The liveness bound allows for the re-apply a node measurably has to do, and no more.
@@ -309,6 +315,7 @@ import Testing
         ])
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("\(budget) passed, 0 failed"))
+        #expect(!output.contains("\n0 operation(s) issued after recovery"), "liveness checked per operation")
     }
 
     /// A seed outside the CI set that once failed (a reordered append rejection left the leader
