@@ -10,12 +10,15 @@ public enum ResourcePath {
     public static func operation(_ id: String) -> String { "/1.0/operations/" + segment(id) }
 
     /// One path segment: every byte but RFC 3986's unreserved characters is escaped.
-    public static func segment(_ text: String) -> String {
+    public static func segment(_ text: String) -> String { escape(text, keeping: isUnreserved) }
+
+    /// Percent-encodes every byte `keep` does not accept (upper-case hex, as RFC 3986 advises).
+    public static func escape(_ text: String, keeping keep: (UInt8) -> Bool) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
-            if isUnreserved(byte) {
+            if keep(byte) {
                 output.append(byte)
             } else {
                 output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]

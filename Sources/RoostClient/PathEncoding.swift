@@ -9,7 +9,7 @@ enum PathEncoding {
     /// Encodes a query value (`filter=name%20eq%20c1`); spaces become `%20`, and `,` stays
     /// readable because `type=operation,lifecycle` is how LXD lists several values.
     static func queryValue(_ text: String) -> String {
-        escape(text) { byte in ResourcePath.isUnreserved(byte) || byte == UInt8(ascii: ",") }
+        ResourcePath.escape(text, keeping: { byte in ResourcePath.isUnreserved(byte) || byte == UInt8(ascii: ",") })
     }
 
     /// Builds `path?key=value&...` from query items, skipping none.
@@ -42,22 +42,6 @@ enum PathEncoding {
             } else {
                 output.append(bytes[index])
                 index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func escape(_ text: String, keep: (UInt8) -> Bool) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if keep(byte) {
-                output.append(byte)
-            } else {
-                output.append(UInt8(ascii: "%"))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0f)])
             }
         }
         return String(decoding: output, as: UTF8.self)
