@@ -46,6 +46,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
             condition.lock()
             while jobs.isEmpty && !stopping { condition.wait() }
             if jobs.isEmpty && stopping {
+                thread = nil  // Breaks executor -> thread -> closure -> executor.
                 condition.unlock()
                 return
             }

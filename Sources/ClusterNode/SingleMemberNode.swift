@@ -29,8 +29,12 @@ public actor SingleMemberNode: StatePath {
         public init() {}
 
         public func validate() throws(RoostError) {
-            guard batchMax > 0, pendingMax >= batchMax, compactEvery > 0, replayBatchMax > 0 else {
-                throw RoostError.badRequest("Invalid node options: batchMax, pendingMax, compactEvery must be positive")
+            // compactEvery is bounded so the back-off's doubling (up to 8x) cannot overflow.
+            guard batchMax > 0, pendingMax >= batchMax, compactEvery > 0, compactEvery <= 1 << 40, replayBatchMax > 0
+            else {
+                throw RoostError.badRequest(
+                    "Invalid node options: batchMax, pendingMax and compactEvery must be positive (compactEvery at most 2^40)"
+                )
             }
             try log.validate()
         }

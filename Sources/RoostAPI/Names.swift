@@ -44,6 +44,12 @@ public enum Names {
         where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7f {
             throw .badRequest("Invalid profile name \"\(name)\": Whitespace and control characters aren't allowed")
         }
+    }
+
+    /// For new names only, at the API edge (never in apply: it depends on the runtime's Unicode
+    /// tables, and a log replayed by a newer binary must apply what an older one accepted).
+    public static func validateNewProfile(_ name: String) throws(RoostError) {
+        try validateProfile(name)
         guard hasVisibleCharacter(name) else {
             throw .badRequest("Invalid profile name \"\(name)\": A name needs at least one visible character")
         }
@@ -72,9 +78,6 @@ public enum Names {
         }
         for scalar in name.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 {
             throw .badRequest("Invalid device name \"\(name)\"")
-        }
-        guard hasVisibleCharacter(name) else {
-            throw .badRequest("Invalid device name \"\(name)\": no visible character")
         }
     }
 

@@ -77,6 +77,22 @@ import Testing
         }
     }
 
+    /// A replayed old PUT (same id) answers with its first result and writes nothing again: not
+    /// the member-local part either, which would revert what changed since.
+    @Test func aReplayedServerConfigPutRevertsNothing() async throws {
+        try await TestDaemon.with { daemon in
+            let id = ["X-Roost-Request-Id": UUID().uuidString]
+            let old = #"{"config":{"core.debug_address":"127.0.0.1:8444","user.a":"1"}}"#
+            #expect(try await daemon.http.text("PUT", "/1.0", old, headers: id).status == 200)
+            let newer = #"{"config":{"core.debug_address":"127.0.0.1:8555","user.a":"2"}}"#
+            #expect(try await daemon.http.text("PUT", "/1.0", newer).status == 200)
+            #expect(try await daemon.http.text("PUT", "/1.0", old, headers: id).status == 200)
+            let config = try await daemon.http.request("GET", "/1.0").metadata?["config"]
+            #expect(config?["core.debug_address"]?.stringValue == "127.0.0.1:8555")
+            #expect(config?["user.a"]?.stringValue == "2")
+        }
+    }
+
     /// A retry whose client serialized the same body with its keys in another order is the same
     /// request; a different `If-Match` makes it a different one.
     @Test func aRetryIsMatchedOnWhatTheClientAsked() async throws {

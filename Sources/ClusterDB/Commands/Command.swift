@@ -10,7 +10,10 @@ import RoostAPI
 /// that proposed it (`origin`). Apply never reads a clock, a random source or the environment.
 public struct Command: Codable, Sendable, Hashable {
     /// Encoding version. Bump it (and keep decoding the old one) when `Action` changes shape.
-    public static let currentVersion = 1
+    /// Version 2: `requestDigest` identifies retries, instance uuids are unique, event sources
+    /// are percent-encoded URLs and stored results sort their keys; an older binary must refuse
+    /// such entries rather than apply them differently.
+    public static let currentVersion = 2
 
     public var version: Int
     /// Identifies the client request; a retried request with the same id gets the first result.

@@ -29,13 +29,23 @@ enum EventsWebSocket {
             types.insert(kind)
         }
         let subscription = try hub.subscribe(types: types)
-        let claimed = Mutex(false)
-        Task {
+        // Claimed by the handler or expired by the timer, whichever comes first, exactly once.
+        let claimed = Mutex<Bool?>(nil)
+        let timer = Task {
             try? await Task.sleep(for: claimTimeout)
-            if !claimed.withLock({ $0 }) { hub.unsubscribe(subscription.id) }
+            let expired = claimed.withLock { state in
+                if state == nil { state = false }
+                return state == false
+            }
+            if expired { hub.unsubscribe(subscription.id) }
         }
         return .upgrade([:]) { inbound, outbound, _ in
-            claimed.withLock { $0 = true }
+            let won = claimed.withLock { state in
+                if state == nil { state = true }
+                return state == true
+            }
+            timer.cancel()
+            guard won else { return }
             defer { hub.unsubscribe(subscription.id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -38,7 +38,7 @@ public struct APIRequest: Sendable {
         return RoostError.badRequest("Invalid X-Roost-Request-Id \"\(value.prefix(64))\": expected a UUID")
     }
 
-    /// A digest of what the client asked for: method, decoded path segments, `If-Match`, and the
+    /// A digest of what the client asked for: method, decoded path segments, query, `If-Match`, the
     /// body (JSON in a canonical form, so a retry that re-serializes its body matches; other
     /// bodies byte for byte). Fields are length-prefixed, so no two requests share an encoding.
     var digest: String {
@@ -51,6 +51,11 @@ public struct APIRequest: Sendable {
         field(Array(method.utf8))
         field(Array(String(segments.count).utf8))
         for segment in segments { field(Array(segment.utf8)) }
+        field(Array(String(query.count).utf8))
+        for key in query.keys.sorted() {
+            field(Array(key.utf8))
+            field(Array((query[key] ?? "").utf8))
+        }
         field(Array((ifMatch ?? "").utf8))
         field(Self.canonicalBody(body))
         return SHA256.hex(bytes)

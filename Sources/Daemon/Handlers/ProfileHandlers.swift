@@ -7,7 +7,7 @@ enum ProfileHandlers {
         router.add("GET", "/1.0/profiles") { request, _ in try await list(context, request) }
         router.add("POST", "/1.0/profiles") { request, _ in
             let post = try request.decode(ProfilesPost.self)
-            try Names.validateProfile(post.name)
+            try Names.validateNewProfile(post.name)
             try ConfigKeys.validate(post.put.config, scope: .profile)
             try Devices.validate(post.put.devices, forProfile: true)
             try await context.proposer.propose(.createProfile(post), for: request)
@@ -35,7 +35,7 @@ enum ProfileHandlers {
         }
         router.add("POST", "/1.0/profiles/{}") { request, captures in
             let post = try request.decode(ProfilePost.self)
-            try Names.validateProfile(post.name)
+            try Names.validateNewProfile(post.name)
             try await context.proposer.propose(
                 .renameProfile(from: captures[0], to: post.name), for: request)
             return try .created(location: ResourcePath.profile(post.name))

@@ -44,7 +44,11 @@ enum ServerHandlers {
                 ? .patchServerConfig(config: clusterPart, ifMatch: expected)
                 : .replaceServerConfig(config: clusterPart, ifMatch: expected)
             try await context.proposer.propose(action, for: request)
-            try context.local.replaceLocalConfig(merge ? local.merging(localPart) { _, new in new } : localPart)
+            // A retry (or a replayed old request) changes nothing: the member-local part was
+            // written by the first attempt, and writing it again could revert later changes.
+            if !retry {
+                try context.local.replaceLocalConfig(merge ? local.merging(localPart) { _, new in new } : localPart)
+            }
             return !retry
         }
         // A retry changes nothing: the first attempt published the event.
