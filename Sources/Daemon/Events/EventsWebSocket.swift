@@ -9,7 +9,7 @@ import Synchronization
 /// event. The stream ends when the client closes or when it falls too far behind (`EventHub`).
 enum EventsWebSocket {
     /// How long a subscription made for an upgrade waits for the upgraded connection's handler.
-    static let claimTimeout: Duration = .seconds(10)
+    static let claimTimeout: Duration = .seconds(30)
 
     /// Subscribes before answering the upgrade, so no event published after the 101 is missed;
     /// a subscription whose upgrade never completes (the connection dropped during it) is
@@ -28,7 +28,8 @@ enum EventsWebSocket {
             }
             types.insert(kind)
         }
-        let subscription = try hub.subscribe(types: types)
+        let kinds = types
+        let subscription = try hub.subscribe(types: kinds)
         // Claimed by the handler or expired by the timer, whichever comes first, exactly once.
         let claimed = Mutex<Bool?>(nil)
         let timer = Task {
@@ -45,11 +46,13 @@ enum EventsWebSocket {
                 return state == true
             }
             timer.cancel()
-            guard won else { return }
-            defer { hub.unsubscribe(subscription.id) }
+            // A handler that starts after its subscription expired (a heavily loaded host)
+            // subscribes afresh rather than closing a connection that did complete.
+            guard let (id, stream) = won ? subscription : try? hub.subscribe(types: kinds) else { return }
+            defer { hub.unsubscribe(id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await message in subscription.stream { try await outbound.write(.text(message.json)) }
+                    for await message in stream { try await outbound.write(.text(message.json)) }
                 }
                 group.addTask {
                     for try await _ in inbound {}
