@@ -93,7 +93,8 @@ enum InstanceHandlers {
             }
         }
         // The instance's identity is the daemon's to choose: a client-sent volatile.uuid (say,
-        // copied from another instance) is replaced (in apply). It is derived from the request id,
+        // copied from another instance) is replaced (`InstanceCreate.init`, here at the edge; apply
+        // refuses a uuid another instance has). It is derived from the request id,
         // so a retry, on any member, derives the first attempt's uuid, and a client that sends
         // another instance's uuid as its request id still gets a different one.
         let uuid = NameBasedUUID.instance(forRequest: request.requestID).uuidString.lowercased()
