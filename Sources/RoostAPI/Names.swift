@@ -1,3 +1,5 @@
+import Foundation
+
 /// Name rules for API objects, with LXD's error wording. Checked at the API edge *and* inside
 /// apply, so a command that reaches the log with a bad name is rejected deterministically.
 public enum Names {
@@ -50,6 +52,16 @@ public enum Names {
     /// tables, and a log replayed by a newer binary must apply what an older one accepted).
     public static func validateNewProfile(_ name: String) throws(RoostError) {
         try validateProfile(name)
+        // Invisible characters anywhere (`a` and `a` + zero-width space look the same), and
+        // only the composed form: "é" and "e" + combining acute compare equal as Swift strings
+        // but are two rows in the database.
+        for scalar in name.unicodeScalars
+        where scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint {
+            throw .badRequest("Invalid profile name \"\(name)\": Invisible characters aren't allowed")
+        }
+        guard name.unicodeScalars.elementsEqual(name.precomposedStringWithCanonicalMapping.unicodeScalars) else {
+            throw .badRequest("Invalid profile name \"\(name)\": Use the composed (NFC) form")
+        }
         guard hasVisibleCharacter(name) else {
             throw .badRequest("Invalid profile name \"\(name)\": A name needs at least one visible character")
         }

@@ -44,7 +44,12 @@ import Testing
                     containing: "visible")
             }
             #expect(try await Self.snapshot(daemon) == before)
-            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"e\u0301"}"#).status == 201)
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"a\u200Bb"}"#), 400,
+                containing: "Invisible")
+            Self.expectError(
+                try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"e\u0301"}"#), 400, containing: "NFC")
+            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"\u00e9"}"#).status == 201)
         }
     }
 
