@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings Roost up on this machine and shows it working: installs build dependencies, builds,
-# starts roostd in the background on ROOST_DIR (default /var/lib/roost), then runs
+# starts roostd in the background on ROOST_DIR (default /var/lib/roost) under Cluster/supervise.sh
+# (restarts it if it exits with a failure), then runs
 # `roost info` and `roost list`. Later issues grow this into a local multi-member cluster with
 # instances, using the same script. Stop it with Cluster/down.sh.
 set -euo pipefail
@@ -17,13 +18,14 @@ mkdir -p "$state"
 if [ -f "$state/roostd.pid" ] && kill -0 "$(cat "$state/roostd.pid")" 2>/dev/null; then
     echo "roostd already running (pid $(cat "$state/roostd.pid"))"
 else
-    nohup "$bin/roostd" --state-dir "$state" >"$state/roostd.log" 2>&1 &
+    # Under a restart loop: a halted roostd exits non-zero and is started again (crash-only).
+    nohup Cluster/supervise.sh "$bin/roostd" --state-dir "$state" >>"$state/roostd.log" 2>&1 &
     echo $! >"$state/roostd.pid"
     for _ in $(seq 1 100); do
         [ -S "$state/unix.socket" ] && "$bin/roost" --socket "$state/unix.socket" info >/dev/null 2>&1 && break
         sleep 0.1
     done
-    echo "roostd started (pid $(cat "$state/roostd.pid"), log $state/roostd.log)"
+    echo "roostd started (supervisor pid $(cat "$state/roostd.pid"), log $state/roostd.log)"
 fi
 export ROOST_DIR="$state"
 echo "== roost info"

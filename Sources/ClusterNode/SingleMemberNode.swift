@@ -14,7 +14,8 @@ public actor SingleMemberNode: StatePath {
     public struct Options: Sendable {
         /// Most proposals written and synced together.
         public var batchMax = 512
-        /// Most proposals waiting for a flush; beyond it `propose` fails fast with 503.
+        /// Most proposals in flight, counted from the call of `propose` to its return (so those
+        /// still waiting to enter the actor count too); beyond it `propose` fails fast with 503.
         public var pendingMax = 8192
         /// Applied entries between attempts to checkpoint SQLite and compact the log.
         public var compactEvery: UInt64 = 4096
@@ -61,6 +62,11 @@ public actor SingleMemberNode: StatePath {
     /// Readable without entering the actor, so reads never queue behind a flush's fsync.
     private nonisolated let failureState = Mutex<RoostError?>(nil)
     private var observer: (@Sendable (CommittedEntry) -> Void)?
+    /// Proposals between the call of `propose` and its return, counted outside the actor: a
+    /// burst waiting on the actor's executor is bounded too, not only what is inside.
+    private nonisolated let inFlight = Atomic<Int>(0)
+    public nonisolated let halts: AsyncStream<RoostError>
+    private nonisolated let haltContinuation: AsyncStream<RoostError>.Continuation
     private var appliedSinceCompaction: UInt64 = 0
     /// Applied entries after which the next compaction is attempted. After an attempt a reader
     /// blocked, the gap to the next one doubles (up to 8 x `compactEvery`), so a long read does
@@ -87,9 +93,10 @@ public actor SingleMemberNode: StatePath {
         self.options = options
         self.logger = logger
         self.state = state
+        (halts, haltContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         do {
             log = try DurableLog(directory: logDirectory, files: files, options: options.log)
-            try Self.replay(log: log, state: state, batchMax: options.replayBatchMax)
+            try Self.replay(log: log, state: state, batchMax: options.replayBatchMax, logger: logger)
         } catch {
             executor.shutdown()
             throw error
@@ -101,19 +108,34 @@ public actor SingleMemberNode: StatePath {
     /// Closes the log and the database. Later proposals fail with `unavailable`.
     public func close() {
         if failure == nil { failure = RoostError(.unavailable, "The node is closed") }
+        haltContinuation.finish()
         log.close()
         state.close()
     }
 
-    public func propose(_ command: Command) async throws(RoostError) -> CommandResult {
-        if let failure { throw RoostError(.unavailable, "The database is unavailable", cause: failure.description) }
-        guard pending.count < options.pendingMax else {
+    /// Admits the proposal (bounded, without entering the actor) and encodes it off the node's
+    /// thread, then queues it for the next flush.
+    public nonisolated func propose(_ command: Command) async throws(RoostError) -> CommandResult {
+        if let failure = failureState.withLock({ $0 }) {
+            throw RoostError(.unavailable, "The database is unavailable", cause: failure.description)
+        }
+        let admitted = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { inFlight.wrappingSubtract(1, ordering: .relaxed) }
+        guard admitted <= options.pendingMax else {
             throw RoostError(.unavailable, "Too many changes in flight, try again")
         }
         let payload = try command.encoded()
         guard payload.count <= options.log.entryMaxBytes else {
             throw RoostError(.payloadTooLarge, "Change too large (\(payload.count) bytes)")
         }
+        return try await enqueue(command, payload: payload)
+    }
+
+    /// Proposals admitted and not yet answered (tests, metrics).
+    public nonisolated var proposalsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
+    private func enqueue(_ command: Command, payload: [UInt8]) async throws(RoostError) -> CommandResult {
+        if let failure { throw RoostError(.unavailable, "The database is unavailable", cause: failure.description) }
         let outcome = await withCheckedContinuation { continuation in
             pending.append(Pending(command: command, payload: payload, continuation: continuation))
             scheduleFlush()
@@ -183,10 +205,21 @@ public actor SingleMemberNode: StatePath {
     }
 
     /// After a failed fsync or apply nothing more can be trusted in this process: every waiting
-    /// proposer learns its outcome is unknown and later proposals are refused.
+    /// proposer learns its outcome is unknown, later proposals are refused, and `halts` tells
+    /// the owner, which exits (crash-only: a supervisor restarts the daemon and replay settles
+    /// what was in flight).
     private func fail(_ error: RoostError, batch: [Pending], message: String) {
-        logger.critical("\(message): \(error)")
-        failure = error
+        var detail = "\(message): \(error)"
+        if let index = state.failedIndex {
+            detail +=
+                error.code == .unavailable
+                ? " (entry \(index); environmental: it is retried when the daemon restarts)"
+                : " (entry \(index) fails deterministically: see `roostd --skip-entry`)"
+        }
+        logger.critical("\(detail)")
+        failure = RoostError(error.code, error.message, cause: detail)
+        haltContinuation.yield(RoostError(.unavailable, "The database path halted", cause: detail))
+        haltContinuation.finish()
         let unknown = RoostError(.outcomeUnknown, message, cause: error.description)
         for item in batch + pending { item.continuation.resume(returning: .failure(unknown)) }
         pending.removeAll()
@@ -211,27 +244,6 @@ public actor SingleMemberNode: StatePath {
         } catch {
             logger.error("Log compaction failed: \(error)")
             compactionDue = appliedSinceCompaction + compactionGap
-        }
-    }
-
-    private static func replay(log: DurableLog, state: StateMachine, batchMax: Int) throws(RoostError) {
-        guard log.lastIndex >= state.appliedIndex else {
-            throw RoostError.internalError(
-                "The log ends at \(log.lastIndex) but the database has applied \(state.appliedIndex); refusing to start"
-            )
-        }
-        guard state.appliedIndex + 1 >= log.firstIndex || log.lastIndex == 0 else {
-            throw RoostError.internalError(
-                "The log starts at \(log.firstIndex) but the database has applied only \(state.appliedIndex); refusing to start"
-            )
-        }
-        // Each batch reads only the entries it applies: the log is read once, however long it is.
-        while state.appliedIndex < log.lastIndex {
-            let through = min(log.lastIndex, state.appliedIndex + UInt64(batchMax))
-            let entries = try log.entries(from: state.appliedIndex + 1, through: through, maxBytes: 8 << 20)
-            var commands: [(index: UInt64, command: Command)] = []
-            for entry in entries { commands.append((entry.index, try Command.decode(entry.payload))) }
-            _ = try state.apply(commands)
         }
     }
 }

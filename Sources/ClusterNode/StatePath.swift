@@ -25,6 +25,11 @@ public protocol StatePath: Sendable {
     /// proposer. Never called for entries replayed at start-up (the reconciler converges from
     /// the database itself then).
     func setCommitObserver(_ observer: @escaping @Sendable (CommittedEntry) -> Void) async
+
+    /// Yields once if the path halts (a failed fsync, an apply that threw), then finishes; it
+    /// also finishes, without yielding, when the path is closed. Crash-only contract: the owner
+    /// then exits the process with a failure status, and its supervisor restarts it.
+    var halts: AsyncStream<RoostError> { get }
 }
 
 /// One committed and applied log entry, as observers see it.

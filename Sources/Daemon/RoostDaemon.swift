@@ -123,8 +123,11 @@ public final class RoostDaemon: Sendable {
             logger: logger)
         // SIGTERM/SIGINT shut down gracefully: stop accepting, let in-flight requests finish for
         // at most `timeouts.shutdown_seconds`, then cancel what is left.
+        let watcher = ServiceGroupConfiguration.ServiceConfiguration(
+            service: HaltWatcher(halts: node.halts), successTerminationBehavior: .ignore,
+            failureTerminationBehavior: .gracefullyShutdownGroup)
         var serviceGroup = ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [.init(service: app), watcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         serviceGroup.maximumGracefulShutdownDuration = .seconds(config.timeouts.shutdownSeconds)
         do {
             try await ServiceGroup(configuration: serviceGroup).run()
@@ -153,15 +156,37 @@ public final class RoostDaemon: Sendable {
     }
 
     /// One daemon per state directory: an exclusive `flock` held for the process lifetime.
-    private static func lock(_ path: String) throws(RoostError) -> Int32 {
+    /// `attempts` > 1 retries every 100 ms (a supervisor may be restarting a halted daemon).
+    private static func lock(_ path: String, attempts: Int = 1) throws(RoostError) -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw RoostError.internalError("Failed to open \(path)", cause: String(cString: strerror(errno)))
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw RoostError(.conflict, "Another roostd is already running with this state directory")
+        for attempt in 1...max(attempts, 1) {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
+            if attempt < attempts { usleep(100_000) }
         }
-        return fd
+        close(fd)
+        throw RoostError(.conflict, "Another roostd is already running with this state directory")
+    }
+
+    /// Marks the log entry at `index` to be skipped (`roostd --skip-entry`): appends the
+    /// replicated `skipEntry` command for it, with the daemon stopped. The next start skips the
+    /// entry if it still fails to apply. Returns the skip command's own index.
+    public static func skipEntry(_ index: UInt64, config: DaemonConfig) throws(RoostError) -> UInt64 {
+        try config.validate()
+        let directory = StateDirectory(root: config.stateDir)
+        guard FileManager.default.fileExists(atPath: directory.clusterDatabasePath) else {
+            throw RoostError.notFound("No Roost state in \(config.stateDir)")
+        }
+        let fd = try lock(directory.root + "/roostd.lock", attempts: 100)
+        defer { close(fd) }
+        let state = try StateMachine(path: directory.clusterDatabasePath)
+        defer { state.close() }
+        return try SingleMemberNode.appendSkip(
+            index: index, logDirectory: directory.logDirectory, state: state, files: POSIXFileLayer(),
+            origin: config.memberName, timestamp: .now,
+            options: DurableLog.Options(
+                segmentMaxBytes: config.limits.logSegmentMaxBytes, entryMaxBytes: config.limits.logEntryMaxBytes))
     }
 }

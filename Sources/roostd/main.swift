@@ -35,6 +35,18 @@ struct RoostDaemonCommand: AsyncParsableCommand {
         help: "Group that may use the unix socket besides root (default: root only; config: socket_group).")
     var group: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Skip the log entry at INDEX, which fails to apply on every start (a poison entry), and exit.",
+            discussion: """
+                roostd refuses to start when an entry cannot be applied and names it. After \
+                inspecting it, run this with the daemon stopped: it appends the skip to the log \
+                as a replicated command, and the next start records the entry as applied without \
+                applying it. An entry that applies fine is never skipped.
+                """, valueName: "INDEX"))
+    var skipEntry: UInt64?
+
     func run() async throws {
         var settings = DaemonConfig()
         if let config {
@@ -59,6 +71,13 @@ struct RoostDaemonCommand: AsyncParsableCommand {
             return handler
         }
         do {
+            if let skipEntry {
+                let at = try RoostDaemon.skipEntry(skipEntry, config: settings)
+                print(
+                    "Entry \(skipEntry) will be skipped at the next start if it still fails (skip recorded as entry \(at))"
+                )
+                return
+            }
             let daemon = try RoostDaemon(config: settings, logger: Logger(label: "roostd"))
             try await daemon.run()
         } catch let error as RoostError {

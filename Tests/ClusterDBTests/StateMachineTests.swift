@@ -226,3 +226,43 @@ extension CommandResult {
         #expect(throws: RoostError.self) { _ = try Command.decode(command.encoded()) }
     }
 }
+
+/// Environmental SQLite failures halt and are never remembered as a request's answer.
+@Suite struct ApplyFailureClassificationTests {
+    @Test func fullDatabaseIsUnavailableAndNotRememberedThenTheSameEntryApplies() throws {
+        let path = NSTemporaryDirectory() + "roost-full-" + UUID().uuidString + ".sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let state = try StateMachine(path: path)
+        defer { state.close() }
+        let pages = try state.read { db throws(RoostError) -> Int64 in
+            let statement = try db.prepare("PRAGMA page_count")
+            defer { statement.reset() }
+            _ = try statement.step()
+            return statement.int(0)
+        }
+        // SQLite answers SQLITE_FULL once the file would grow past max_page_count.
+        try state.read { db throws(RoostError) in try db.execute("PRAGMA max_page_count = \(pages)") }
+        let big = String(repeating: "x", count: 64 << 10)
+        let command = Command(
+            timestamp: Timestamp(nanosecondsSinceEpoch: 1), origin: "m1",
+            action: .createProfile(ProfilesPost(name: "big", put: ProfilePut(description: big))))
+        #expect {
+            _ = try state.apply([(1, command)])
+        } throws: { error in
+            (error as? RoostError)?.code == .unavailable && (error as? RoostError)?.cause?.contains("full") == true
+        }
+        #expect(state.failedIndex == 1)
+        #expect(state.appliedIndex == 0)
+        try state.read { db throws(RoostError) in try db.execute("PRAGMA max_page_count = 1073741823") }
+        let outcomes = try state.apply([(1, command)])
+        guard case .applied = outcomes[0].result else {
+            Issue.record("the entry was not applied once space was back: \(outcomes[0].result)")
+            return
+        }
+        #expect(!outcomes[0].isDuplicate)
+    }
+
+    @Test func onlyStateDecisionsAreRemembered() {
+        #expect(StateMachine.rememberedCodes == [.badRequest, .notFound, .conflict, .preconditionFailed])
+    }
+}

@@ -12,8 +12,13 @@ public struct Command: Codable, Sendable, Hashable {
     /// Encoding version. Bump it (and keep decoding the old one) when `Action` changes shape.
     /// Version 2: `requestDigest` identifies retries, instance uuids are unique, event sources
     /// are percent-encoded URLs and stored results sort their keys; an older binary must refuse
-    /// such entries rather than apply them differently.
-    public static let currentVersion = 2
+    /// such entries rather than apply them differently. Version 3: `skipEntry`.
+    ///
+    /// The version also names the validation rules apply uses (`ValidationRules`): a change to
+    /// a config key, device or architecture table bumps it, and apply keeps judging older
+    /// commands by the rules of their version, because members of mixed versions replay the same
+    /// log and must reach the same state.
+    public static let currentVersion = 3
 
     public var version: Int
     /// Identifies the client request; a retried request with the same id gets the first result.
@@ -56,6 +61,13 @@ public struct Command: Codable, Sendable, Hashable {
         case patchServerConfig(config: [String: String], ifMatch: String?)
         /// Does nothing; used to probe the log (benchmarks, health checks).
         case noop
+        /// The operator's decision to skip the entry at `index`, which failed to apply
+        /// deterministically (a poison entry). It is a log entry like any other, so every member
+        /// skips the same entry: a member whose apply stops at `index` looks for it in the rest
+        /// of its log. `payloadDigest` (SHA-256 of the entry's bytes) makes sure the entry
+        /// skipped is the one the operator inspected. Applying this command itself changes
+        /// nothing, and an entry that applies fine is never skipped.
+        case skipEntry(index: UInt64, payloadDigest: String)
     }
 
     /// Bytes for the log. JSON keeps entries readable in a hex dump and versionable.

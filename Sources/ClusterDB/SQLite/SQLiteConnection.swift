@@ -22,7 +22,8 @@ public final class SQLiteConnection: @unchecked Sendable {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
-            throw RoostError.internalError("Failed to open database \(path)", cause: message)
+            let error = SQLiteFailure.error(rc, message: message)
+            throw RoostError(error.code, "Failed to open database \(path)", cause: error.cause)
         }
         handle = db
         sqlite3_busy_timeout(db, 5000)
@@ -48,7 +49,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? "error \(rc)"
             sqlite3_free(errorMessage)
-            throw RoostError.internalError("Database error", cause: message)
+            throw SQLiteFailure.error(rc, message: message)
         }
     }
 
@@ -61,7 +62,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else {
-            throw RoostError.internalError("Database error", cause: "\(lastErrorMessage) in \(sql)")
+            throw SQLiteFailure.error(rc, message: "\(lastErrorMessage) in \(sql)")
         }
         let wrapped = SQLiteStatement(statement, connection: self)
         if statementCache.count >= Self.statementCacheMax { statementCache.removeAll() }

@@ -44,9 +44,7 @@ public final class SQLiteStatement {
                     sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient)
                 }
             }
-            guard rc == SQLITE_OK else {
-                throw RoostError.internalError("Database error", cause: connection.lastErrorMessage)
-            }
+            guard rc == SQLITE_OK else { throw SQLiteFailure.error(rc, message: connection.lastErrorMessage) }
         }
         return self
     }
@@ -60,7 +58,7 @@ public final class SQLiteStatement {
         default:
             let message = connection.lastErrorMessage
             sqlite3_reset(handle)
-            throw RoostError.internalError("Database error", cause: message)
+            throw SQLiteFailure.error(rc, message: message)
         }
     }
 

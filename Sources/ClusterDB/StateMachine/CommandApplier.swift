@@ -9,7 +9,7 @@ struct CommandApplier {
 
     func run() throws(RoostError) -> AppliedChange {
         switch command.action {
-        case .noop:
+        case .noop, .skipEntry:
             return AppliedChange()
         case .createProfile(let post):
             return try createProfile(post)

@@ -29,6 +29,17 @@ public final class StateMachine {
         statement.reset()
     }
 
+    /// Outcomes apply may remember as a request's result: decisions about the request that
+    /// depend only on the replicated state, so every member and every replay makes the same
+    /// one. Any other error (an environmental `.unavailable`, an `.internalError`) is thrown and
+    /// halts the node; remembering it would turn a full disk into a permanent "no" for that
+    /// request on this member only.
+    public static let rememberedCodes: Set<RoostError.Code> = [.badRequest, .notFound, .conflict, .preconditionFailed]
+
+    /// The index of the entry whose apply last threw (its batch was rolled back whole), so the
+    /// owner can tell which entry failed.
+    public private(set) var failedIndex: UInt64?
+
     /// Applies committed entries in order inside one transaction, one savepoint per command, so a
     /// rejected command leaves no trace but its remembered result. `appliedIndex` moves only
     /// once the transaction has committed.
@@ -41,7 +52,12 @@ public final class StateMachine {
             var index = start
             for entry in entries {
                 precondition(entry.index == index + 1, "apply out of order: \(entry.index) after \(index)")
-                outcomes.append(try applyOne(entry.command, index: entry.index))
+                do throws(RoostError) {
+                    outcomes.append(try applyOne(entry.command, index: entry.index))
+                } catch {
+                    failedIndex = entry.index
+                    throw error
+                }
                 index = entry.index
             }
             try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(index))).run()
@@ -50,7 +66,19 @@ public final class StateMachine {
             return outcomes
         }
         appliedIndex = entries[entries.count - 1].index
+        failedIndex = nil
         return outcomes
+    }
+
+    /// Records entry `index` as applied without applying it: the operator skipped it after it
+    /// failed deterministically (`Command.Action.skipEntry`). Only the next entry can be skipped.
+    public func skip(index: UInt64) throws(RoostError) {
+        precondition(index == appliedIndex + 1, "skip out of order: \(index) after \(appliedIndex)")
+        try db.transaction { () throws(RoostError) in
+            try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(index))).run()
+        }
+        appliedIndex = index
+        failedIndex = nil
     }
 
     /// Makes everything applied so far durable in the database file, so the log below
@@ -95,8 +123,11 @@ public final class StateMachine {
             try db.execute("RELEASE command")
             result = .applied(change)
         } catch {
+            // Anything else is thrown before touching the savepoint: SQLite rolls the whole
+            // transaction back by itself after some errors (SQLITE_FULL, IOERR, NOMEM), and a
+            // ROLLBACK TO would then fail with "no such savepoint", hiding the real cause.
+            guard Self.rememberedCodes.contains(error.code) else { throw error }
             try db.execute("ROLLBACK TO command; RELEASE command")
-            guard error.code != .internalError else { throw error }
             result = .rejected(error)
         }
         try db.prepare("INSERT INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Keeps one roostd running, as systemd does with Config/roostd.service on a real host.
+#
+# roostd is crash-only: when its state path halts (a failed fsync, a full disk, an apply that
+# threw) it exits with a failure status, and a restart replays the log and settles what was in
+# flight. This loop restarts it after a failure, waiting 1, 2, 4 ... 30 s between attempts (the
+# wait starts over after a run of 60 s or more). A clean exit (status 0, after SIGTERM) ends the
+# loop. SIGTERM or SIGINT sent to this script is passed on to roostd, and the script exits with
+# roostd's status.
+#
+# Usage: Cluster/supervise.sh PATH-TO-ROOSTD [ROOSTD-ARGS...]
+set -uo pipefail
+child=0
+stopping=0
+forward() {
+    stopping=1
+    if [ "$child" -ne 0 ]; then kill -TERM "$child" 2>/dev/null || true; fi
+}
+trap forward TERM INT
+delay=1
+while :; do
+    started=$(date +%s)
+    "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    # A trapped signal interrupts `wait` (status > 128) while roostd shuts down: wait again.
+    while kill -0 "$child" 2>/dev/null; do
+        status=0
+        wait "$child" || status=$?
+    done
+    child=0
+    if [ "$stopping" -eq 1 ] || [ "$status" -eq 0 ]; then exit "$status"; fi
+    ran=$(($(date +%s) - started))
+    if [ "$ran" -ge 60 ]; then delay=1; fi
+    echo "$(date -u +%FT%TZ) supervise: roostd exited with status $status after ${ran}s; restarting in ${delay}s" >&2
+    sleep "$delay" &
+    child=$!
+    wait "$child" 2>/dev/null || true
+    child=0
+    if [ "$stopping" -eq 1 ]; then exit 0; fi
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+done
