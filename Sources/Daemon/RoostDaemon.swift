@@ -2,8 +2,10 @@ import ClusterDB
 import ClusterNode
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import RoostAPI
 import ServiceLifecycle
 import Synchronization
@@ -22,6 +24,8 @@ public final class RoostDaemon: Sendable {
     let pool: ReaderPool
     let events: EventHub
     let operations: OperationRegistry
+    /// The request path's daemon-wide bounds (handlers running, body bytes held).
+    let admission: RequestAdmission
     public let reconciler: Reconciler
     public let logger: Logger
     private let lockFD: Int32
@@ -60,6 +64,8 @@ public final class RoostDaemon: Sendable {
             events: events, operationsMax: config.limits.operationsMax,
             retention: .seconds(config.timeouts.operationRetentionSeconds))
         reconciler = Reconciler(directory: directory, local: local, pool: pool, memberName: memberName, logger: logger)
+        admission = RequestAdmission(
+            handlersMax: config.limits.requestsMax, bytesMax: config.limits.requestBytesInFlightMax)
     }
 
     deinit { close(lockFD) }
@@ -103,11 +109,22 @@ public final class RoostDaemon: Sendable {
         unlink(staging)
         let publishFailure = Mutex<RoostError?>(nil)
         let responder = APIResponder(
-            router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, logger: logger)
+            router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, admission: admission,
+            bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), logger: logger)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(config.timeouts.connectionIdleSeconds)))
+        let headTimeout = TimeAmount.seconds(Int64(config.timeouts.requestReadSeconds))
+        let server = HTTPServerBuilder { responder in
+            FirstRequestDeadlineChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, configuration: .init(http1: http1),
+                    shouldUpgrade: { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) }),
+                timeout: headTimeout)
+        }
         let app = Application(
-            responder: responder,
-            server: .http1WebSocketUpgrade { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) },
-            configuration: ApplicationConfiguration(address: .unixDomainSocket(path: staging), serverName: "roostd"),
+            responder: responder, server: server,
+            configuration: ApplicationConfiguration(
+                address: .unixDomainSocket(path: staging), serverName: "roostd",
+                availableConnectionsDelegate: MaximumAvailableConnections(config.limits.connectionsMax, logger: logger)),
             onServerRunning: { [logger] channel in
                 do throws(RoostError) {
                     try Self.publishSocket(from: staging, to: socket, group: group)

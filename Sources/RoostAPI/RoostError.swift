@@ -14,6 +14,8 @@ public struct RoostError: Error, Sendable, Hashable, Codable, CustomStringConver
         case conflict
         case preconditionFailed
         case payloadTooLarge
+        /// The client did not send its request within the time allowed (a slow or stalled body).
+        case requestTimeout
         case notImplemented
         /// The change may or may not have been committed (leader lost, timeout after proposing).
         case outcomeUnknown
@@ -41,6 +43,7 @@ public struct RoostError: Error, Sendable, Hashable, Codable, CustomStringConver
         case .conflict: 409
         case .preconditionFailed: 412
         case .payloadTooLarge: 413
+        case .requestTimeout: 408
         case .notImplemented: 501
         case .outcomeUnknown, .unavailable: 503
         case .internalError: 500

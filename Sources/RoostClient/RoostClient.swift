@@ -242,6 +242,7 @@ extension RoostClient {
         case 409: .conflict
         case 412: .preconditionFailed
         case 413: .payloadTooLarge
+        case 408: .requestTimeout
         case 501: .notImplemented
         case 503: .unavailable
         case 400..<500: .badRequest

@@ -34,7 +34,8 @@ enum ConfigOverlay {
             "proposal_batch_max": \.proposalBatchMax, "proposal_pending_max": \.proposalPendingMax,
             "log_entry_max_bytes": \.logEntryMaxBytes, "log_segment_max_bytes": \.logSegmentMaxBytes,
             "compact_every": \.compactEvery, "requests_retained_max": \.requestsRetainedMax,
-            "read_connections_max": \.readConnectionsMax,
+            "read_connections_max": \.readConnectionsMax, "connections_max": \.connectionsMax,
+            "requests_max": \.requestsMax, "request_bytes_in_flight_max": \.requestBytesInFlightMax,
         ]
         for (key, value) in try mapping(node, path: "limits") {
             guard let field = fields[key] else { throw unknown("limits.\(key)") }
@@ -46,6 +47,7 @@ enum ConfigOverlay {
         let fields: [String: WritableKeyPath<DaemonConfig.Timeouts, Int>] = [
             "operation_retention_seconds": \.operationRetentionSeconds,
             "operation_wait_max_seconds": \.operationWaitMaxSeconds, "shutdown_seconds": \.shutdownSeconds,
+            "request_read_seconds": \.requestReadSeconds, "connection_idle_seconds": \.connectionIdleSeconds,
         ]
         for (key, value) in try mapping(node, path: "timeouts") {
             guard let field = fields[key] else { throw unknown("timeouts.\(key)") }

@@ -41,6 +41,12 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         public var requestsRetainedMax = 10_000
         /// Open read connections to the database.
         public var readConnectionsMax = 8
+        /// Open client connections; beyond it new connections wait in the listen backlog.
+        public var connectionsMax = 4096
+        /// Requests being handled at once (after their body is read); beyond it 503.
+        public var requestsMax = 512
+        /// Request body bytes held at once across all requests; beyond it 503.
+        public var requestBytesInFlightMax = 64 << 20
 
         public init() {}
     }
@@ -52,6 +58,10 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         public var operationWaitMaxSeconds = 3600
         /// Grace period for in-flight requests on shutdown.
         public var shutdownSeconds = 10
+        /// Time for a request's head (the first on a connection) and for its whole body to arrive.
+        public var requestReadSeconds = 30
+        /// A connection with no request in progress is closed after this long.
+        public var connectionIdleSeconds = 60
 
         public init() {}
     }
@@ -96,6 +106,10 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
             ("limits.log_segment_max_bytes", limits.logSegmentMaxBytes),
             ("limits.compact_every", limits.compactEvery), ("limits.requests_retained_max", limits.requestsRetainedMax),
             ("limits.read_connections_max", limits.readConnectionsMax),
+            ("limits.connections_max", limits.connectionsMax), ("limits.requests_max", limits.requestsMax),
+            ("limits.request_bytes_in_flight_max", limits.requestBytesInFlightMax),
+            ("timeouts.request_read_seconds", timeouts.requestReadSeconds),
+            ("timeouts.connection_idle_seconds", timeouts.connectionIdleSeconds),
             ("timeouts.operation_retention_seconds", timeouts.operationRetentionSeconds),
             ("timeouts.operation_wait_max_seconds", timeouts.operationWaitMaxSeconds),
             ("timeouts.shutdown_seconds", timeouts.shutdownSeconds),
@@ -106,6 +120,10 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         guard limits.proposalPendingMax >= limits.proposalBatchMax else {
             throw RoostError.badRequest(
                 "Invalid config: limits.proposal_pending_max must be >= limits.proposal_batch_max")
+        }
+        guard limits.requestBytesInFlightMax >= limits.requestBodyMaxBytes else {
+            throw RoostError.badRequest(
+                "Invalid config: limits.request_bytes_in_flight_max must be >= limits.request_body_max_bytes")
         }
         guard !stateDir.isEmpty, stateDir.hasPrefix("/") else {
             throw RoostError.badRequest("Invalid config: state_dir must be an absolute path")

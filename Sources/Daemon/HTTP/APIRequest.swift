@@ -19,9 +19,7 @@ public struct APIRequest: Sendable {
     public init(method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8]) {
         self.method = method
         self.path = path
-        self.segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
-            String($0).removingPercentEncoding ?? String($0)
-        }
+        self.segments = Self.segments(of: path)
         self.query = query
         self.headers = headers
         self.body = body
@@ -30,6 +28,13 @@ public struct APIRequest: Sendable {
     }
 
     static let requestIDHeader = "x-roost-request-id"
+
+    /// The path's segments, each percent-decoded once.
+    static func segments(of path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+    }
 
     /// A request id header that is not a UUID: refused, or the client would silently lose the
     /// idempotency it asked for.

@@ -1,0 +1,146 @@
+import Foundation
+import RoostAPI
+import Testing
+
+@testable import Daemon
+
+/// The request path's bounds: slow clients are cut off, body bytes and handlers are bounded
+/// daemon-wide with 503 + Retry-After, and a small trusted request is still answered.
+@Suite struct RequestBoundsTests {
+    /// Runs blocking socket work on a GCD thread, never on the cooperative pool the in-process
+    /// daemon needs.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Reads until the server closes the connection; nil if it is still open after `seconds`.
+    static func readUntilClosed(_ fd: Int32, seconds: Int) -> [UInt8]? {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { return out }
+            if count < 0 { return errno == ECONNRESET ? out : nil }
+            out += buffer[0..<count]
+        }
+    }
+
+    @Test func aTrickledFirstHeadIsCutOff() async throws {
+        try await TestDaemon.with(configure: { $0.timeouts.requestReadSeconds = 1 }) { daemon in
+            let path = daemon.socketPath
+            let closed = try await Self.blocking { () -> Bool in
+                let fd = try UnixSocket.connect(path)
+                defer { close(fd) }
+                try UnixSocket.writeAll(fd, Array("GET /1.0 HTTP/1.1\r\nHost: roost\r\n".utf8))
+                // One header line every 200 ms, never the blank line that ends the head.
+                for n in 0..<100 {
+                    usleep(200_000)
+                    let line = Array("X-Slow-\(n): y\r\n".utf8)
+                    let sent = line.withUnsafeBytes { send(fd, $0.baseAddress!, line.count, Int32(MSG_NOSIGNAL)) }
+                    if sent < 0 { return true }
+                    var probe: UInt8 = 0
+                    if recv(fd, &probe, 1, Int32(MSG_DONTWAIT)) == 0 { return true }
+                }
+                return false
+            }
+            #expect(closed, "a client trickling its first head for 20 s kept its connection")
+        }
+    }
+
+    @Test func aTrickledBodyGets408AndTheConnectionCloses() async throws {
+        try await TestDaemon.with(configure: { $0.timeouts.requestReadSeconds = 1 }) { daemon in
+            let path = daemon.socketPath
+            let answer = try await Self.blocking { () -> [UInt8]? in
+                let fd = try UnixSocket.connect(path)
+                defer { close(fd) }
+                let head = "POST /1.0/profiles HTTP/1.1\r\nHost: roost\r\nContent-Length: 100\r\n\r\n{"
+                try UnixSocket.writeAll(fd, Array(head.utf8))
+                let trickle = Thread {
+                    for _ in 0..<50 {
+                        usleep(200_000)
+                        if send(fd, " ", 1, Int32(MSG_NOSIGNAL)) < 0 { return }
+                    }
+                }
+                trickle.start()
+                return Self.readUntilClosed(fd, seconds: 20)
+            }
+            let text = String(decoding: try #require(answer, "the connection stayed open"), as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 408"), "\(text.prefix(200))")
+            #expect(text.lowercased().contains("connection: close"))
+        }
+    }
+
+    @Test func bodyBytesInFlightAreBoundedAndAGetIsStillAnswered() async throws {
+        try await TestDaemon.with(configure: {
+            $0.limits.requestBodyMaxBytes = 4096
+            $0.limits.requestBytesInFlightMax = 8192
+        }) { daemon in
+            let path = daemon.socketPath
+            // Two uploads that declare 4 KiB each and stall: they hold the whole budget.
+            let holders = try await Self.blocking { () -> [Int32] in
+                try (0..<2).map { _ in
+                    let fd = try UnixSocket.connect(path)
+                    let head = "PUT /1.0/profiles/default HTTP/1.1\r\nHost: roost\r\nContent-Length: 4096\r\n\r\n{"
+                    try UnixSocket.writeAll(fd, Array(head.utf8))
+                    return fd
+                }
+            }
+            defer { for fd in holders { close(fd) } }
+            for _ in 0..<500 where daemon.daemon.admission.counters.bytesInFlight < 8192 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try #require(daemon.daemon.admission.counters.bytesInFlight == 8192, "the stalled uploads hold no bytes")
+            var refused: RawHTTP.Response?
+            for _ in 0..<200 {
+                let response = try await daemon.http.request(
+                    "POST", "/1.0/profiles", body: Array(#"{"name":"third"}"#.utf8))
+                if response.status == 503 {
+                    refused = response
+                    break
+                }
+                #expect(response.status != 201, "a body was accepted beyond the in-flight bytes bound")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let busy = try #require(refused, "never refused")
+            #expect(busy.headers["retry-after"] == "1")
+            #expect(busy.text.contains("Too many request bytes in flight"))
+            #expect(daemon.daemon.admission.counters.bytesInFlight == 8192)
+            // A GET reads no body: it is answered while the budget is exhausted.
+            #expect(try await daemon.http.request("GET", "/1.0").status == 200)
+            for fd in holders { shutdown(fd, Int32(SHUT_RDWR)) }
+            var created = false
+            for _ in 0..<200 where !created {
+                created = try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"later"}"#).status == 201
+                if !created { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(created, "the budget was not released when the stalled uploads went away")
+        }
+    }
+
+    @Test func handlerSlotsAreBoundedWithRetryAfter() throws {
+        let admission = RequestAdmission(handlersMax: 2, bytesMax: 10)
+        try admission.enterHandler()
+        try admission.enterHandler()
+        #expect(throws: RoostError(.unavailable, "Too many requests in progress, try again")) {
+            try admission.enterHandler()
+        }
+        admission.exitHandler()
+        try admission.enterHandler()
+        #expect(admission.counters.refusedForHandlers == 1)
+        #expect(APIResponse.error(RoostError(.unavailable, "busy")).headers.contains { $0 == ("Retry-After", "1") })
+        #expect(throws: RoostError.self) { try admission.reserve(bytes: 11) }
+        try admission.reserve(bytes: 10)
+        admission.release(bytes: 10)
+        #expect(admission.counters.bytesInFlight == 0)
+    }
+
+    @Test func firstHeadEndIsFoundAcrossReads() {
+        #expect(FirstRequestDeadline.containsEndOfHead(Array("GET / HTTP/1.1\r\n\r\n".utf8)))
+        #expect(!FirstRequestDeadline.containsEndOfHead(Array("GET / HTTP/1.1\r\nA: b\r\n".utf8)))
+        #expect(FirstRequestDeadline.containsEndOfHead(Array("\r\n\r\n".utf8)))
+    }
+}
