@@ -5,7 +5,8 @@
 # threw) it exits with a failure status, and a restart replays the log and settles what was in
 # flight. This loop restarts it after a failure, waiting 1, 2, 4 ... 30 s between attempts (the
 # wait starts over after a run of 60 s or more). A clean exit (status 0, after SIGTERM) ends the
-# loop. SIGTERM or SIGINT sent to this script is passed on to roostd, and the script exits with
+# loop. SIGTERM sent to this script (and SIGINT when it runs in the foreground; a background
+# job started by a script ignores SIGINT) is passed on to roostd, and the script exits with
 # roostd's status.
 #
 # Usage: Cluster/supervise.sh PATH-TO-ROOSTD [ROOSTD-ARGS...]
@@ -17,18 +18,34 @@ forward() {
     if [ "$child" -ne 0 ]; then kill -TERM "$child" 2>/dev/null || true; fi
 }
 trap forward TERM INT
+
+# Waits for $child and sets $status to its exit status. A trapped signal interrupts `wait`
+# (status > 128) while the child is still shutting down: wait again. Once the child is gone,
+# bash still holds its status, so a final `wait` returns it even if the signal raced the exit.
+wait_child() {
+    local result
+    while :; do
+        result=0
+        wait "$child" || result=$?
+        if [ "$result" -le 128 ] || ! kill -0 "$child" 2>/dev/null; then break; fi
+    done
+    if [ "$result" -gt 128 ]; then
+        local again=0
+        wait "$child" 2>/dev/null || again=$?
+        if [ "$again" -ne 127 ]; then result=$again; fi
+    fi
+    status=$result
+}
+
 delay=1
 while :; do
+    if [ "$stopping" -eq 1 ]; then exit 0; fi
     started=$(date +%s)
     "$@" &
     child=$!
-    status=0
-    wait "$child" || status=$?
-    # A trapped signal interrupts `wait` (status > 128) while roostd shuts down: wait again.
-    while kill -0 "$child" 2>/dev/null; do
-        status=0
-        wait "$child" || status=$?
-    done
+    # A signal that arrived between the check above and `child=$!` found no child to forward to.
+    if [ "$stopping" -eq 1 ]; then kill -TERM "$child" 2>/dev/null || true; fi
+    wait_child
     child=0
     if [ "$stopping" -eq 1 ] || [ "$status" -eq 0 ]; then exit "$status"; fi
     ran=$(($(date +%s) - started))
@@ -38,6 +55,5 @@ while :; do
     child=$!
     wait "$child" 2>/dev/null || true
     child=0
-    if [ "$stopping" -eq 1 ]; then exit 0; fi
     delay=$((delay * 2 > 30 ? 30 : delay * 2))
 done

@@ -128,8 +128,19 @@ public actor SingleMemberNode: StatePath {
         guard payload.count <= options.log.entryMaxBytes else {
             throw RoostError(.payloadTooLarge, "Change too large (\(payload.count) bytes)")
         }
+        // Replay applies what decodes from the log, the live path applies `command`: they must
+        // be the same value, or an acknowledged change would apply differently (or not at all)
+        // after a restart. Checked before the entry exists, so a mismatch refuses the request.
+        guard (try? Command.decode(payload)) == command else {
+            throw RoostError.internalError("The change does not survive encoding; refusing to log it")
+        }
         return try await enqueue(command, payload: payload)
     }
+
+    /// Why the node halted, if it did (not when it was merely closed). The owner checks it after
+    /// shutting down too: a halt during a graceful shutdown must still end in a failure status.
+    public nonisolated var haltReason: RoostError? { haltState.withLock { $0 } }
+    private nonisolated let haltState = Mutex<RoostError?>(nil)
 
     /// Proposals admitted and not yet answered (tests, metrics).
     public nonisolated var proposalsInFlight: Int { inFlight.load(ordering: .relaxed) }
@@ -181,6 +192,11 @@ public actor SingleMemberNode: StatePath {
                 try log.append(entries)
                 try log.sync()
             } catch {
+                do {
+                    try log.discardUnsynced()
+                } catch {
+                    logger.critical("Could not cut the log back to its last fsync: \(error)")
+                }
                 fail(error, batch: batch, message: "Writing the log failed; the change may or may not be saved")
                 return
             }
@@ -188,7 +204,7 @@ public actor SingleMemberNode: StatePath {
             do {
                 results = try state.apply(zip(entries, batch).map { ($0.index, $1.command) })
             } catch {
-                fail(error, batch: batch, message: "Applying a saved change failed; it is applied on restart")
+                fail(error, batch: batch, message: "Applying a saved change failed")
                 return
             }
             for (offset, item) in batch.enumerated() {
@@ -218,7 +234,9 @@ public actor SingleMemberNode: StatePath {
         }
         logger.critical("\(detail)")
         failure = RoostError(error.code, error.message, cause: detail)
-        haltContinuation.yield(RoostError(.unavailable, "The database path halted", cause: detail))
+        let reason = RoostError(.unavailable, "The database path halted", cause: detail)
+        haltState.withLock { $0 = reason }
+        haltContinuation.yield(reason)
         haltContinuation.finish()
         let unknown = RoostError(.outcomeUnknown, message, cause: error.description)
         for item in batch + pending { item.continuation.resume(returning: .failure(unknown)) }

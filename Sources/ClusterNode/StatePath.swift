@@ -30,6 +30,10 @@ public protocol StatePath: Sendable {
     /// also finishes, without yielding, when the path is closed. Crash-only contract: the owner
     /// then exits the process with a failure status, and its supervisor restarts it.
     var halts: AsyncStream<RoostError> { get }
+
+    /// Why the path halted, if it did; read after shutting down, so a halt that happened while
+    /// in-flight requests drained still ends the process with a failure status.
+    var haltReason: RoostError? { get }
 }
 
 /// One committed and applied log entry, as observers see it.

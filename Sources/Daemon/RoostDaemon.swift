@@ -151,13 +151,16 @@ public final class RoostDaemon: Sendable {
         } catch {
             await reconciler.stop()
             unlink(socket)
-            throw publishFailure.withLock { $0 } ?? error
+            throw publishFailure.withLock { $0 } ?? node.haltReason ?? error
         }
         // Passes are started by unstructured kicks; the last one must finish before `run`
         // returns, or it could write into a state directory its owner is already removing.
         await reconciler.stop()
         unlink(socket)
         if let failure = publishFailure.withLock({ $0 }) { throw failure }
+        // A halt while in-flight requests drained after SIGTERM (the watcher had already
+        // stopped) still exits with a failure status.
+        if let halted = node.haltReason { throw halted }
     }
 
     /// Gives the freshly bound socket its group and mode 0660 inside the private staging

@@ -262,7 +262,4 @@ extension CommandResult {
         #expect(!outcomes[0].isDuplicate)
     }
 
-    @Test func onlyStateDecisionsAreRemembered() {
-        #expect(StateMachine.rememberedCodes == [.badRequest, .notFound, .conflict, .preconditionFailed])
-    }
 }

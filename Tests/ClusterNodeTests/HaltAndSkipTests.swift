@@ -49,6 +49,19 @@ import Testing
             return state.appliedIndex
         }
 
+        /// A trigger that makes inserting the profile named "poison" fail, as an apply bug would.
+        func installPoisonTrigger() throws {
+            let state = try StateMachine(path: dbPath)
+            defer { state.close() }
+            try state.read { db throws(RoostError) in
+                try db.execute(
+                    """
+                    CREATE TRIGGER IF NOT EXISTS poison BEFORE INSERT ON profiles WHEN NEW.name = 'poison'
+                    BEGIN SELECT RAISE(ABORT, 'poisoned'); END;
+                    """)
+            }
+        }
+
         func skip(_ index: UInt64) throws -> UInt64 {
             let state = try StateMachine(path: dbPath)
             defer { state.close() }
@@ -87,7 +100,7 @@ import Testing
         #expect(try member.profileExists("after"))
     }
 
-    @Test func skipNamingOtherBytesOrAHealthyEntryChangesNothing() async throws {
+    @Test func skipNamingOtherBytesDoesNotSkipAndOnlyTheNextEntryCanBeSkipped() async throws {
         let member = try Member()
         let poison = Array(#"{"garbage":true}"#.utf8)
         let forged = try Command(
@@ -97,17 +110,86 @@ import Testing
         try member.appendRaw([try Self.createProfile("a"), poison, forged])
         #expect(throws: RoostError.self) { _ = try member.open() }
         #expect(try member.appliedIndex() == 1)
+        // Only the entry start-up stopped at can be named; not one beyond it, not one applied.
+        #expect(throws: RoostError.self) { _ = try member.skip(3) }
+        #expect(throws: RoostError.self) { _ = try member.skip(1) }
+    }
 
-        // A skip of an entry that applies fine: the entry is applied, not skipped.
-        let healthy = try Member()
-        try healthy.appendRaw([try Self.createProfile("x"), try Self.createProfile("y")])
-        #expect(try healthy.skip(2) == 3)
-        let node = try healthy.open()
+    /// A skip is unconditional: the entry is skipped on every replay even if it would apply,
+    /// so two replays of one log (say, before and after an upgrade that fixes the bug) agree.
+    @Test func aSkippedEntryStaysSkippedEvenWhenItWouldApply() async throws {
+        let member = try Member()
+        try member.appendRaw([try Self.createProfile("x"), try Self.createProfile("y")])
+        #expect(try member.skip(1) == 3)
+        let node = try member.open()
         await node.close()
-        #expect(try healthy.profileExists("y"))
-        // Entries already applied (or beyond the log) cannot be named.
-        #expect(throws: RoostError.self) { _ = try healthy.skip(2) }
-        #expect(throws: RoostError.self) { _ = try healthy.skip(9) }
+        #expect(try !member.profileExists("x"))
+        #expect(try member.profileExists("y"))
+        #expect(try member.appliedIndex() == 3)
+    }
+
+    @Test func anEntryFromANewerRoostIsNeverSkippable() async throws {
+        let member = try Member()
+        var future = try JSONSerialization.jsonObject(with: Data(try Self.createProfile("f"))) as! [String: Any]
+        future["version"] = Command.currentVersion + 1
+        let bytes = Array(try JSONSerialization.data(withJSONObject: future))
+        try member.appendRaw([bytes])
+        #expect {
+            _ = try member.open()
+        } throws: { error in
+            (error as? RoostError)?.description.contains("written by a newer Roost") == true
+        }
+        #expect(throws: RoostError.self) { _ = try member.skip(1) }
+    }
+
+    /// Apply itself throws (a SQLite trigger raises) in the middle of a replay batch: the entries
+    /// before it are applied, start-up stops at it, and once skipped the rest applies. A client
+    /// retrying the skipped request is told it was skipped instead of bringing it back.
+    @Test func anEntryWhoseApplyThrowsMidBatchIsSkippedAndItsRetryIsRejected() async throws {
+        let member = try Member()
+        let poison = Command(
+            timestamp: Timestamp(nanosecondsSinceEpoch: 1), origin: "m1",
+            action: .createProfile(ProfilesPost(name: "poison", put: ProfilePut())))
+        try member.appendRaw([
+            try Self.createProfile("p1"), try Self.createProfile("p2"), try poison.encoded(),
+            try Self.createProfile("p4"), try Self.createProfile("p5"),
+        ])
+        try member.installPoisonTrigger()
+        #expect {
+            _ = try member.open { $0.replayBatchMax = 8 }
+        } throws: { error in
+            (error as? RoostError)?.description.contains("Log entry 3 cannot be applied") == true
+        }
+        #expect(try member.appliedIndex() == 2)
+        #expect(try member.profileExists("p2"))
+        #expect(try member.skip(3) == 6)
+        let node = try member.open { $0.replayBatchMax = 8 }
+        #expect(await node.appliedIndex == 6)
+        #expect(try member.profileExists("p5"))
+        #expect(try !member.profileExists("poison"))
+        let retry = try await node.propose(poison)
+        guard case .rejected(let error) = retry else {
+            Issue.record("the retried request was applied again: \(retry)")
+            await node.close()
+            return
+        }
+        #expect(error.message.contains("skipped by the operator"))
+        await node.close()
+    }
+
+    @Test func anApplyThatThrowsOnTheLivePathHaltsTheNode() async throws {
+        let member = try Member()
+        let node = try member.open()
+        try member.installPoisonTrigger()
+        await #expect(throws: RoostError.self) {
+            _ = try await node.propose(
+                Command(
+                    timestamp: Timestamp(nanosecondsSinceEpoch: 1), origin: "m1",
+                    action: .createProfile(ProfilesPost(name: "poison", put: ProfilePut()))))
+        }
+        let reason = try #require(node.haltReason)
+        #expect(reason.description.contains("entry 1 fails deterministically"))
+        await node.close()
     }
 
     @Test func failedSyncHaltsTheNodeAndTellsItsOwner() async throws {
@@ -128,6 +210,11 @@ import Testing
         let reason = await halted.value
         #expect(reason?.code == .unavailable)
         #expect(reason?.description.contains("Writing the log failed") == true)
+        // The record whose fsync failed was cut from the log: a restart cannot replay it from
+        // the page cache as if it were durable.
+        let log = try DurableLog(directory: member.logPath, files: files)
+        #expect(log.lastIndex == 1)
+        log.close()
         await #expect(throws: RoostError.self) {
             _ = try await node.propose(
                 Command(timestamp: .init(nanosecondsSinceEpoch: 3), origin: "m1", action: .noop))
@@ -187,12 +274,12 @@ import Testing
         let first = Task {
             try await node.propose(Command(timestamp: .init(nanosecondsSinceEpoch: 1), origin: "m1", action: .noop))
         }
-        await withCheckedContinuation { continuation in
+        let entered = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                files.entered.wait()
-                continuation.resume()
+                continuation.resume(returning: files.entered.wait(timeout: .now() + 60) == .success)
             }
         }
+        try #require(entered, "the node never reached fsync")
         // The node's thread is blocked in sync. Fire 100 more proposals.
         let refusedFast = Counter()
         let burst = Task {

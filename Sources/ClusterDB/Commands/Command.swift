@@ -14,10 +14,12 @@ public struct Command: Codable, Sendable, Hashable {
     /// are percent-encoded URLs and stored results sort their keys; an older binary must refuse
     /// such entries rather than apply them differently. Version 3: `skipEntry`.
     ///
-    /// The version also names the validation rules apply uses (`ValidationRules`): a change to
-    /// a config key, device or architecture table bumps it, and apply keeps judging older
-    /// commands by the rules of their version, because members of mixed versions replay the same
-    /// log and must reach the same state.
+    /// A command carries the lowest version that has everything it uses
+    /// (`Action.minimumVersion`), so a new kind of command does not stop an older member from
+    /// applying every other command. The version also names the validation rules apply uses
+    /// (`ValidationRules`): a change to a config key, device or architecture table bumps it, and
+    /// apply judges each command by the rules of its version, because members of mixed versions
+    /// replay the same log and must reach the same state.
     public static let currentVersion = 3
 
     public var version: Int
@@ -38,7 +40,7 @@ public struct Command: Codable, Sendable, Hashable {
     public init(
         requestID: UUID = UUID(), timestamp: Timestamp, origin: String, action: Action, requestDigest: String? = nil
     ) {
-        self.version = Self.currentVersion
+        self.version = action.minimumVersion
         self.requestID = requestID
         self.timestamp = timestamp
         self.origin = origin
@@ -68,7 +70,18 @@ public struct Command: Codable, Sendable, Hashable {
         /// skipped is the one the operator inspected. Applying this command itself changes
         /// nothing, and an entry that applies fine is never skipped.
         case skipEntry(index: UInt64, payloadDigest: String)
+
+        /// The lowest command version that has this action (see `Command.currentVersion`).
+        public var minimumVersion: Int {
+            switch self {
+            case .skipEntry: 3
+            default: 2
+            }
+        }
     }
+
+    /// Whether this entry failed to decode only because a newer Roost wrote it.
+    public static func isTooNew(_ error: RoostError) -> Bool { error.code == .notImplemented }
 
     /// Bytes for the log. JSON keeps entries readable in a hex dump and versionable.
     public func encoded() throws(RoostError) -> [UInt8] {
@@ -89,8 +102,12 @@ public struct Command: Codable, Sendable, Hashable {
             throw RoostError.internalError("Undecodable command in the log", cause: "\(error)")
         }
         guard command.version <= currentVersion else {
-            throw RoostError.internalError(
-                "Command version \(command.version) is newer than this Roost supports (\(currentVersion))")
+            // Its own code: such an entry is valid, only this binary is too old. It must never
+            // be taken for a poison entry and skipped.
+            throw RoostError(
+                .notImplemented,
+                "Command version \(command.version) is newer than this Roost supports (\(currentVersion)): upgrade roostd"
+            )
         }
         return command
     }

@@ -14,9 +14,14 @@ import RoostAPI
 enum SQLiteFailure {
     /// Primary result codes (the low byte of an extended code) that depend on the machine, not
     /// on the command.
+    /// PERM, ABORT and SCHEMA are here too: a permission, a rollback forced from elsewhere or a
+    /// schema change seen by a prepared statement may not recur, and counting them deterministic
+    /// would make the operator skip an entry that is fine. CORRUPT and NOTADB do not heal on a
+    /// restart either, but they halt just the same and are never remembered as an answer.
     static let environmental: Set<Int32> = [
-        SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY, SQLITE_INTERRUPT, SQLITE_IOERR,
-        SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL, SQLITE_NOTADB, SQLITE_NOLFS,
+        SQLITE_PERM, SQLITE_ABORT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY, SQLITE_INTERRUPT,
+        SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL, SQLITE_SCHEMA, SQLITE_NOTADB,
+        SQLITE_NOLFS,
     ]
 
     /// The error for result code `rc`, with SQLite's message and the code's name as the cause.

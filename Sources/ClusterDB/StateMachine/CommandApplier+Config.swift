@@ -7,7 +7,7 @@ extension CommandApplier {
         let current = try ConfigQueries.all(db)
         try Self.checkETag(ifMatch, current: ETag.of(serverConfig: current))
         let updated = Self.dropEmpty(change(current))
-        try ConfigKeys.validate(updated, scope: .server)
+        try rules.config(updated, scope: .server)
         try db.execute("DELETE FROM config")
         let insert = "INSERT INTO config (key, value) VALUES (?, ?)"
         for key in updated.keys.sorted() {

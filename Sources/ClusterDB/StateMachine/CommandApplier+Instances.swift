@@ -2,7 +2,7 @@ import RoostAPI
 
 extension CommandApplier {
     func createInstance(_ create: InstanceCreate) throws(RoostError) -> AppliedChange {
-        try Names.validateInstance(create.name)
+        try rules.instanceName(create.name)
         guard UUIDText.isValid(create.uuid) else { throw RoostError.badRequest("Invalid instance UUID") }
         guard create.type == "container" else {
             throw RoostError.badRequest("Invalid instance type \"\(create.type)\"")
@@ -70,7 +70,7 @@ extension CommandApplier {
     }
 
     func renameInstance(_ from: String, to: String) throws(RoostError) -> AppliedChange {
-        try Names.validateInstance(to)
+        try rules.instanceName(to)
         guard let row = try InstanceQueries.get(db, name: from) else { throw RoostError.notFound("Instance not found") }
         guard try InstanceQueries.get(db, name: to) == nil else {
             throw RoostError.conflict("Name \"\(to)\" already in use")
@@ -100,10 +100,10 @@ extension CommandApplier {
         var put = put
         put.config = Self.dropEmpty(put.config)
         // Aliases (amd64, arm64, …) are stored under LXD's canonical name.
-        put.architecture = Architectures.canonicalName(put.architecture) ?? put.architecture
-        try ConfigKeys.validate(put.config, scope: .instance)
-        try Self.validateDevices(put.devices, forProfile: false)
-        try Architectures.validate(put.architecture)
+        put.architecture = try rules.canonicalArchitecture(put.architecture)
+        try rules.config(put.config, scope: .instance)
+        try rules.devices(put.devices, forProfile: false)
+        try rules.architecture(put.architecture)
         var seen: Set<String> = []
         for profile in put.profiles where !seen.insert(profile).inserted {
             throw RoostError.badRequest("Duplicate profile \"\(profile)\"")

@@ -2,9 +2,9 @@ import RoostAPI
 
 extension CommandApplier {
     func createProfile(_ post: ProfilesPost) throws(RoostError) -> AppliedChange {
-        try Names.validateProfile(post.name)
-        try ConfigKeys.validate(post.put.config, scope: .profile)
-        try Self.validateDevices(post.put.devices, forProfile: true)
+        try rules.profileName(post.name)
+        try rules.config(post.put.config, scope: .profile)
+        try rules.devices(post.put.devices, forProfile: true)
         guard try ProfileQueries.get(db, name: post.name) == nil else {
             throw RoostError.conflict("Profile \"\(post.name)\" already exists")
         }
@@ -30,8 +30,8 @@ extension CommandApplier {
         try Self.checkETag(ifMatch, current: ETag.of(row.put))
         var put = change(row.put)
         put.config = Self.dropEmpty(put.config)
-        try ConfigKeys.validate(put.config, scope: .profile)
-        try Self.validateDevices(put.devices, forProfile: true)
+        try rules.config(put.config, scope: .profile)
+        try rules.devices(put.devices, forProfile: true)
         try db.prepare("UPDATE profiles SET description = ?, config = ?, devices = ? WHERE id = ?")
             .bind(
                 .text(put.description), .blob(MapCodec.encode(put.config)), .blob(MapCodec.encode(put.devices)),
@@ -46,7 +46,7 @@ extension CommandApplier {
 
     func renameProfile(_ from: String, to: String) throws(RoostError) -> AppliedChange {
         guard from != "default" else { throw RoostError.badRequest("The \"default\" profile cannot be renamed") }
-        try Names.validateProfile(to)
+        try rules.profileName(to)
         guard let row = try ProfileQueries.get(db, name: from) else { throw RoostError.notFound("Profile not found") }
         guard try ProfileQueries.get(db, name: to) == nil else {
             throw RoostError.conflict("Name \"\(to)\" already in use")

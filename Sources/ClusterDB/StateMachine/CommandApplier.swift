@@ -7,6 +7,9 @@ struct CommandApplier {
     let db: SQLiteConnection
     let command: Command
 
+    /// The table rules of the command's version, never simply the newest.
+    var rules: ValidationRules { get throws(RoostError) { try ValidationRules(version: command.version) } }
+
     func run() throws(RoostError) -> AppliedChange {
         switch command.action {
         case .noop, .skipEntry:
@@ -44,10 +47,6 @@ struct CommandApplier {
     static func checkETag(_ ifMatch: String?, current: String) throws(RoostError) {
         guard let ifMatch, !ifMatch.isEmpty, ifMatch != "*" else { return }
         guard ifMatch == current else { throw RoostError(.preconditionFailed, "ETag doesn't match") }
-    }
-
-    static func validateDevices(_ devices: DeviceMap, forProfile: Bool) throws(RoostError) {
-        try Devices.validate(devices, forProfile: forProfile)
     }
 }
 

@@ -44,6 +44,7 @@ public final class StateMachine {
     /// rejected command leaves no trace but its remembered result. `appliedIndex` moves only
     /// once the transaction has committed.
     public func apply(_ entries: [(index: UInt64, command: Command)]) throws(RoostError) -> [ApplyOutcome] {
+        failedIndex = nil
         guard !entries.isEmpty else { return [] }
         let start = appliedIndex
         let outcomes = try db.transaction { () throws(RoostError) -> [ApplyOutcome] in
@@ -70,12 +71,27 @@ public final class StateMachine {
         return outcomes
     }
 
-    /// Records entry `index` as applied without applying it: the operator skipped it after it
-    /// failed deterministically (`Command.Action.skipEntry`). Only the next entry can be skipped.
-    public func skip(index: UInt64) throws(RoostError) {
+    /// Records entry `index` as applied without applying it: the operator skipped it
+    /// (`Command.Action.skipEntry`). Only the next entry can be skipped. When the entry decodes
+    /// (`command`), its request id is remembered with a rejection, so a client retrying the
+    /// request (its first attempt got "outcome unknown") is told it was skipped instead of
+    /// bringing the poison entry back.
+    public func skip(index: UInt64, command: Command?) throws(RoostError) {
         precondition(index == appliedIndex + 1, "skip out of order: \(index) after \(appliedIndex)")
         try db.transaction { () throws(RoostError) in
             try db.prepare("UPDATE applied SET log_index = ? WHERE id = 0").bind(.integer(Int64(index))).run()
+            guard let command, let hash = try? command.requestHash() else { return }
+            let rejection = CommandResult.rejected(
+                RoostError.badRequest(
+                    "This request failed to apply and was skipped by the operator (log entry \(index))"))
+            try db.prepare(
+                "INSERT OR REPLACE INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)"
+            )
+            .bind(
+                .text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(rejection)),
+                .text(hash)
+            )
+            .run()
         }
         appliedIndex = index
         failedIndex = nil

@@ -173,6 +173,20 @@ public final class DurableLog {
         try syncPending()
     }
 
+    /// After a failed write or fsync: cuts the active segment back to its last successful fsync
+    /// through a fresh descriptor and syncs that. Without it a restart could replay records whose
+    /// fsync failed: Linux may keep their bytes in the page cache, marked clean, while the disk
+    /// holds something else, and later acknowledged entries would then sit on top of a hole. The
+    /// records cut were never acknowledged (their proposers learned the outcome is unknown), and
+    /// earlier segments were synced when the log rolled past them. Does nothing on a healthy log.
+    public func discardUnsynced() throws(RoostError) {
+        guard failure != nil, let last = segments.last else { return }
+        let handle = try files.openForAppend(path(of: last.name))
+        defer { files.close(handle) }
+        try files.truncate(handle, toSize: activeSyncedEnd)
+        try files.sync(handle)
+    }
+
     /// Releases the open file; later calls throw. Does not sync: call `sync()` first to keep
     /// what was appended.
     public func close() {
