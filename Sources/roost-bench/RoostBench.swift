@@ -22,6 +22,15 @@ struct RoostBench: AsyncParsableCommand {
     @Option(help: "Path of roostd (default: next to roost-bench).") var roostd: String?
     @Option(help: "Which benchmarks: api (daemon and propose), raft (core and simulator), all.") var suite = "all"
     @Option(help: "Proposals committed by the Raft core benchmark.") var raftProposals = 1_000_000
+    @Option(
+        help: ArgumentHelp(
+            "Also measure an already running LXD-compatible daemon at this unix socket, and print ratios.",
+            discussion: """
+                The same client and requests run against it (GET /1.0, GET and PATCH of a profile the \
+                bench creates and deletes, and the recursion=2 list of whatever instances it has), \
+                for example Debian's lxd started by hand. Never used in CI.
+                """))
+    var socket: String?
 
     func run() async throws {
         if suite == "api" || suite == "all" {
@@ -29,7 +38,11 @@ struct RoostBench: AsyncParsableCommand {
                 roostd
                 ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
                 .deletingLastPathComponent().appendingPathComponent("roostd").path
-            try await benchDaemon(binary: binary)
+            let roost = try await benchDaemon(binary: binary)
+            if let socket {
+                let other = try measureRequests(socket: socket, label: "other daemon")
+                printRatios(roost: roost, other: other, socket: socket)
+            }
             try await benchPropose()
         }
         if suite == "raft" || suite == "all" {
@@ -50,7 +63,9 @@ struct RoostBench: AsyncParsableCommand {
         return String((value * scale).rounded() / scale)
     }
 
-    private func benchDaemon(binary: String) async throws {
+    /// Starts roostd, measures start-up and idle memory, fills it with instance records, then
+    /// measures the requests; returns their samples for the comparison with `--socket`.
+    private func benchDaemon(binary: String) async throws -> [String: Samples] {
         let stateDir = "/tmp/roost-bench-" + String(UUID().uuidString.prefix(8)).lowercased()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
         let process = Process()
@@ -81,35 +96,72 @@ struct RoostBench: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(1))
         print(
             "idle RSS after start                         \(Self.rss(process.processIdentifier)) MiB   goal <= 30 MiB")
-        guard let http = client else { return }
-
-        var info = Samples()
-        for _ in 0..<iterations { try info.measure { _ = try http.request("GET", "/1.0") } }
-        print(info.line("GET /1.0", goal: "-"))
-        var get = Samples()
-        for _ in 0..<iterations { try get.measure { _ = try http.request("GET", "/1.0/profiles/default") } }
-        print(get.line("GET /1.0/profiles/default", goal: "<= 0.3 ms (LXD 5.0.2: 3.1 ms)"))
-        var patch = Samples()
-        for index in 0..<iterations {
-            let body = Array(#"{"config":{"user.bench":"\#(index)"}}"#.utf8)
-            try patch.measure {
-                let response = try http.request("PATCH", "/1.0/profiles/default", body: body)
-                guard response.status == 200 else { throw BenchError("PATCH failed: \(response.status)") }
-            }
-        }
-        print(patch.line("PATCH /1.0/profiles/default", goal: "<= 2 ms (LXD 5.0.2: 36 ms)"))
-
+        guard client != nil else { return [:] }
         try createInstances(socket: socket, count: instances)
         // Let the member-local reconciler finish writing the new instances' files (fsyncs) so
         // the list is measured on an idle daemon, as the other requests are.
         try await Task.sleep(for: .seconds(5))
+        let results = try measureRequests(socket: socket, label: "roostd")
+        print("RSS after the runs                           \(Self.rss(process.processIdentifier)) MiB")
+        return results
+    }
+
+    /// The request latencies, over one keep-alive connection to `socket`, by request name.
+    /// PATCH goes to a profile the bench creates (and deletes), so another daemon's profiles are
+    /// left as they were.
+    private func measureRequests(socket: String, label: String) throws -> [String: Samples] {
+        let http = try KeepAliveClient(socketPath: socket)
+        print("== \(label) at \(socket)")
+        var results: [String: Samples] = [:]
+        var info = Samples()
+        for _ in 0..<iterations { try info.measure { _ = try http.request("GET", "/1.0") } }
+        print(info.line("GET /1.0", goal: "-"))
+        results["GET /1.0"] = info
+        var get = Samples()
+        for _ in 0..<iterations { try get.measure { _ = try http.request("GET", "/1.0/profiles/default") } }
+        print(get.line("GET /1.0/profiles/default", goal: "<= 0.3 ms (LXD 5.0.2: 3.1 ms)"))
+        results["GET /1.0/profiles/default"] = get
+        let profile = "roost-bench-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let created = try http.request("POST", "/1.0/profiles", body: Array(#"{"name":"\#(profile)"}"#.utf8))
+        guard created.status == 201 || created.status == 200 else {
+            throw BenchError("creating profile \(profile) failed: \(created.status)")
+        }
+        defer { _ = try? http.request("DELETE", "/1.0/profiles/\(profile)") }
+        var patch = Samples()
+        for index in 0..<iterations {
+            let body = Array(#"{"config":{"user.bench":"\#(index)"}}"#.utf8)
+            try patch.measure {
+                let response = try http.request("PATCH", "/1.0/profiles/\(profile)", body: body)
+                guard response.status == 200 else { throw BenchError("PATCH failed: \(response.status)") }
+            }
+        }
+        print(patch.line("PATCH /1.0/profiles/NAME", goal: "<= 2 ms (LXD 5.0.2: 36 ms)"))
+        results["PATCH /1.0/profiles/NAME"] = patch
         var list = Samples()
         var bytes = 0
+        var count = 0
         for _ in 0..<listIterations {
             try list.measure { bytes = try http.request("GET", "/1.0/instances?recursion=2").body.count }
         }
-        print(list.line("GET /1.0/instances?recursion=2 (\(instances))", goal: "<= 20 ms") + "   \(bytes / 1024) KiB")
-        print("RSS after the runs                           \(Self.rss(process.processIdentifier)) MiB")
+        if let body = try? http.request("GET", "/1.0/instances").body,
+            case .array(let items) = try? JSONDecoder().decode(AnyResponseEnvelope.self, from: Data(body)).metadata
+        {
+            count = items.count
+        }
+        print(list.line("GET /1.0/instances?recursion=2 (\(count))", goal: "<= 20 ms") + "   \(bytes / 1024) KiB")
+        results["GET /1.0/instances?recursion=2"] = list
+        return results
+    }
+
+    /// One line per request: both medians and how many times faster Roost is.
+    private func printRatios(roost: [String: Samples], other: [String: Samples], socket: String) {
+        print("== roostd vs \(socket) (median; ratio = other / roostd)")
+        for name in roost.keys.sorted() {
+            guard let mine = roost[name], let theirs = other[name] else { continue }
+            let (a, b) = (mine.percentile(0.5), theirs.percentile(0.5))
+            print(String(format: "%-44@ %8.3f ms vs %8.3f ms   x%.1f", name as NSString, a, b, a > 0 ? b / a : 0))
+        }
+        print("(the instance lists compare only if both daemons hold the same number of instances)")
     }
 
     /// Creates the instance records over several connections, then waits until all are listed.

@@ -144,3 +144,61 @@ import Testing
         #expect(FirstRequestDeadline.containsEndOfHead(Array("\r\n\r\n".utf8)))
     }
 }
+
+/// Database work that blocks never occupies the cooperative pool (one thread per core here).
+@Suite struct BlockingDatabaseWorkTests {
+    /// The reconciler holds the member-local database across fsyncs. While it does, requests
+    /// that need that database wait on a dedicated thread, so other requests are still answered.
+    @Test func requestsAreAnsweredWhileTheLocalDatabaseIsHeld() async throws {
+        final class Holder: @unchecked Sendable {
+            let held = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let done = DispatchSemaphore(value: 0)
+            var releasedInTime = false
+        }
+        try await TestDaemon.with { daemon in
+            let holder = Holder()
+            let local = daemon.daemon.local
+            DispatchQueue.global().async {
+                try? local.with { _ throws(RoostError) in
+                    holder.held.signal()
+                    holder.releasedInTime = holder.release.wait(timeout: .now() + 10) == .success
+                }
+                holder.done.signal()
+            }
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    holder.held.wait()
+                    continuation.resume()
+                }
+            }
+            // More requests that need the held database than there are cooperative threads. (Each
+            // blocked client thread costs this test process about a second: GCD adds threads
+            // slowly once its workers block.)
+            let waiting = Task {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<4 { group.addTask { try await daemon.http.request("GET", "/1.0").status } }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // Without the dedicated thread, the blocked handlers hold every cooperative thread and
+            // this request is answered only when the holder gives up after 10 s.
+            let asked = ContinuousClock.now
+            let profiles = try await daemon.http.request("GET", "/1.0/profiles")
+            print(
+                "BlockingDatabaseWork: GET /1.0/profiles answered in \(ContinuousClock.now - asked) while the lock was held"
+            )
+            holder.release.signal()
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    holder.done.wait()
+                    continuation.resume()
+                }
+            }
+            #expect(profiles.status == 200)
+            #expect(holder.releasedInTime, "GET /1.0/profiles waited for the member-local database lock")
+            #expect(try await waiting.value == Array(repeating: 200, count: 4))
+        }
+    }
+}

@@ -32,7 +32,7 @@ enum ServerHandlers {
             // Inside the gate: a retry that overlapped its first attempt sees it remembered.
             let retry = try await context.isRetry(request)
             let cluster = try await context.reader.clusterConfig()
-            let local = try context.local.localConfig()
+            let local = try await context.local.localConfigAsync()
             let combined = cluster.merging(local) { _, localValue in localValue }
             if !retry, let ifMatch = request.ifMatch, ifMatch != "*", ifMatch != ETag.of(serverConfig: combined) {
                 throw RoostError(.preconditionFailed, "ETag doesn't match")
@@ -47,7 +47,8 @@ enum ServerHandlers {
             // A retry (or a replayed old request) changes nothing: the member-local part was
             // written by the first attempt, and writing it again could revert later changes.
             if !retry {
-                try context.local.replaceLocalConfig(merge ? local.merging(localPart) { _, new in new } : localPart)
+                try await context.local.replaceLocalConfigAsync(
+                    merge ? local.merging(localPart) { _, new in new } : localPart)
             }
             return !retry
         }

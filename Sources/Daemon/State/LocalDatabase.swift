@@ -5,14 +5,31 @@ import Synchronization
 
 /// The member-local database: this member's identity, its member-local server config, the
 /// instance directories it holds, and intents of multi-step local work. Never replicated.
+///
+/// One connection behind a lock, with `synchronous=FULL`: the reconciler (on its own thread)
+/// holds the lock across fsyncs. API handlers therefore never take the lock on the cooperative
+/// pool: they use the `…Async` calls, which wait for it on a dedicated thread.
 public final class LocalDatabase: Sendable {
     private let connection: Mutex<SQLiteConnection>
+    private let worker = BlockingWorkers(name: "roost.local-db", threads: 1, queueMax: 1024)
 
     public init(path: String) throws(RoostError) {
         let db = try SQLiteConnection(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try SchemaMigrator.migrate(db, updates: LocalSchema.updates, name: "local")
         connection = Mutex(db)
+    }
+
+    deinit { worker.shutdown() }
+
+    /// `localConfig()` on the database's own thread.
+    public func localConfigAsync() async throws(RoostError) -> [String: String] {
+        try await worker.run { () throws(RoostError) -> [String: String] in try self.localConfig() }
+    }
+
+    /// `replaceLocalConfig(_:)` on the database's own thread.
+    public func replaceLocalConfigAsync(_ config: [String: String]) async throws(RoostError) {
+        try await worker.run { () throws(RoostError) in try self.replaceLocalConfig(config) }
     }
 
     func with<T>(_ body: (SQLiteConnection) throws(RoostError) -> T) throws(RoostError) -> T {

@@ -11,9 +11,13 @@ public struct StateReader: Sendable {
     let local: LocalDatabase
     let memberName: String
 
-    func read<T>(_ body: (SQLiteConnection) throws(RoostError) -> T) async throws(RoostError) -> T {
+    /// Reads run on the pool's own threads: SQLite may block on the disk, and the cooperative
+    /// pool has one thread per core.
+    func read<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection) throws(RoostError) -> T
+    ) async throws(RoostError) -> T {
         try await path.readBarrier()
-        return try pool.read(body)
+        return try await pool.readAsync(body)
     }
 
     func profile(_ name: String) async throws(RoostError) -> Profile {
@@ -79,7 +83,7 @@ public struct StateReader: Sendable {
     /// Cluster-wide config merged with this member's local keys.
     func serverConfig() async throws(RoostError) -> [String: String] {
         let cluster = try await read { db throws(RoostError) -> [String: String] in try ConfigQueries.all(db) }
-        return cluster.merging(try local.localConfig()) { _, localValue in localValue }
+        return cluster.merging(try await local.localConfigAsync()) { _, localValue in localValue }
     }
 
     static func compose(_ row: InstanceQueries.Row, profiles: [String: ProfilePut]) -> Instance {

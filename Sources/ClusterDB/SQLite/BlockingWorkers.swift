@@ -1,0 +1,83 @@
+import Foundation
+import RoostAPI
+
+/// A few dedicated threads for work that blocks (SQLite reads that may hit the disk, writes with
+/// `synchronous=FULL`, waits for a lock held across an fsync), so it never occupies Swift's
+/// cooperative pool, which has one thread per core: two blocked handlers would stall every other
+/// request on this machine.
+///
+/// Jobs run in arrival order on the first free thread. The queue is bounded: beyond `queueMax`
+/// waiting jobs, `run` fails at once with 503 instead of growing.
+public final class BlockingWorkers: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var head = 0
+    private var stopping = false
+    public let queueMax: Int
+
+    public init(name: String, threads: Int, queueMax: Int) {
+        precondition(threads > 0 && queueMax > 0, "threads and queueMax must be positive")
+        self.queueMax = queueMax
+        for number in 0..<threads {
+            // Each thread holds the workers strongly until `shutdown()` lets it exit.
+            let thread = Thread { [self] in self.loop() }
+            thread.name = "\(name).\(number)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` on a worker thread and returns its result.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws(RoostError) -> T) async throws(RoostError) -> T {
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, RoostError>, Never>) in
+            let job: @Sendable () -> Void = {
+                do throws(RoostError) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            if !enqueue(job) {
+                continuation.resume(
+                    returning: .failure(RoostError(.unavailable, "Too many database reads waiting, try again")))
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Lets the threads exit once the queue is empty; jobs queued later fail with 503.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping, jobs.count - head < queueMax else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == jobs.count && !stopping { condition.wait() }
+            if head == jobs.count {
+                condition.unlock()
+                return
+            }
+            let job = jobs[head]
+            head += 1
+            if head > 64 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job()
+        }
+    }
+}
