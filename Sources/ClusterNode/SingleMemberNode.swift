@@ -21,6 +21,10 @@ public actor SingleMemberNode: StatePath {
         public var compactEvery: UInt64 = 4096
         /// Entries read back per step while replaying the log at start-up.
         public var replayBatchMax = 1024
+        /// After a checkpoint was blocked by a reader, how long the node must be idle (no
+        /// proposals) before it tries a truncating checkpoint; doubles while readers still block
+        /// it, up to 64 x.
+        public var idleCheckpointDelay: Duration = .seconds(1)
         public var log = DurableLog.Options()
         /// Called with the durable index after a successful SQLite checkpoint and before the log
         /// is compacted through it (metrics; tests snapshot the database file here to model a
@@ -76,6 +80,14 @@ public actor SingleMemberNode: StatePath {
     /// Checkpoint attempts, and those a reader blocked (for the metrics endpoint and tests).
     public private(set) var compactionAttempts = 0
     public private(set) var compactionsBlocked = 0
+    /// Compactions completed by a truncating checkpoint while idle.
+    public private(set) var idleCheckpoints = 0
+    /// Whether the last checkpoint attempt was blocked by a reader (an idle one is then due).
+    private var checkpointBlocked = false
+    private var idleCheckpointScheduled = false
+    private var idleDelayFactor = 1
+    /// Counts flushes, so an idle attempt can tell whether anything happened since it was planned.
+    private var flushGeneration: UInt64 = 0
 
     private struct Pending {
         var command: Command
@@ -181,6 +193,8 @@ public actor SingleMemberNode: StatePath {
     /// suspending, so proposals arriving meanwhile wait at the actor and form the next batch.
     private func flush() {
         flushScheduled = false
+        flushGeneration &+= 1
+        defer { if checkpointBlocked, failure == nil { scheduleIdleCheckpoint() } }
         while !pending.isEmpty, failure == nil {
             let batch = Array(pending.prefix(options.batchMax))
             pending.removeFirst(batch.count)
@@ -250,18 +264,62 @@ public actor SingleMemberNode: StatePath {
         do {
             guard let durable = try state.checkpoint() else {
                 compactionsBlocked += 1
+                checkpointBlocked = true
                 compactionGap = min(compactionGap * 2, options.compactEvery * 8)
                 compactionDue = appliedSinceCompaction + compactionGap
                 logger.notice("Checkpoint blocked by a reader; next attempt in \(compactionGap) applied changes")
                 return
             }
-            options.onCheckpoint?(durable)
-            try log.compact(through: durable)
-            appliedSinceCompaction = 0
-            (compactionDue, compactionGap) = (options.compactEvery, options.compactEvery)
+            try finishCompaction(through: durable)
         } catch {
+            // The log is kept whole, so nothing is lost: replay covers what SQLite did not keep.
             logger.error("Log compaction failed: \(error)")
             compactionDue = appliedSinceCompaction + compactionGap
+        }
+    }
+
+    private func finishCompaction(through durable: UInt64) throws(RoostError) {
+        options.onCheckpoint?(durable)
+        try log.compact(through: durable)
+        appliedSinceCompaction = 0
+        (compactionDue, compactionGap) = (options.compactEvery, options.compactEvery)
+        checkpointBlocked = false
+        idleDelayFactor = 1
+    }
+
+    /// Plans a truncating checkpoint for when the node has been idle for a while: under a
+    /// steady stream of reads PASSIVE checkpoints may never finish, and the log would then
+    /// grow without bound.
+    private func scheduleIdleCheckpoint() {
+        guard !idleCheckpointScheduled else { return }
+        idleCheckpointScheduled = true
+        let generation = flushGeneration
+        let delay = options.idleCheckpointDelay * idleDelayFactor
+        Task {
+            try? await Task.sleep(for: delay)
+            await self.idleCheckpoint(plannedAt: generation)
+        }
+    }
+
+    private func idleCheckpoint(plannedAt generation: UInt64) {
+        idleCheckpointScheduled = false
+        guard checkpointBlocked, failure == nil else { return }
+        guard generation == flushGeneration else {
+            scheduleIdleCheckpoint()  // Not idle: wait for a quiet moment.
+            return
+        }
+        compactionAttempts += 1
+        do {
+            guard let durable = try state.checkpoint(truncate: true) else {
+                compactionsBlocked += 1
+                idleDelayFactor = min(idleDelayFactor * 2, 64)
+                scheduleIdleCheckpoint()
+                return
+            }
+            try finishCompaction(through: durable)
+            idleCheckpoints += 1
+        } catch {
+            logger.error("Idle checkpoint failed: \(error)")
         }
     }
 }

@@ -72,18 +72,23 @@ public final class RoostDaemon: Sendable {
 
     /// The routes, in-process; tests can drive them without a socket.
     func makeRouter() -> Router {
-        let context = HandlerContext(
-            reader: StateReader(path: node, pool: pool, local: local, memberName: memberName),
-            proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events,
-            local: local,
-            environment: HostInfo.environment(memberName: memberName, version: Self.version),
-            operationWaitMax: config.timeouts.operationWaitMaxSeconds, serverConfigGate: AsyncGate())
+        let context = handlerContext()
         var router = Router()
         ServerHandlers.register(&router, context)
         ProfileHandlers.register(&router, context)
         InstanceHandlers.register(&router, context)
         OperationHandlers.register(&router, context)
         return router
+    }
+
+    /// What the handlers share (one per router).
+    func handlerContext() -> HandlerContext {
+        HandlerContext(
+            reader: StateReader(path: node, pool: pool, local: local, memberName: memberName),
+            proposer: Proposer(path: node, memberName: memberName), operations: operations, events: events,
+            local: local,
+            environment: HostInfo.environment(memberName: memberName, version: Self.version),
+            operationWaitMax: config.timeouts.operationWaitMaxSeconds, serverConfigGate: AsyncGate())
     }
 
     /// Converges local side effects, then serves until SIGTERM/SIGINT or task cancellation.
@@ -111,20 +116,32 @@ public final class RoostDaemon: Sendable {
         let responder = APIResponder(
             router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, admission: admission,
             bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), logger: logger)
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(config.timeouts.connectionIdleSeconds)))
+        // Headers are small in this API; the decoder's defaults (80 KiB, 1000 fields) times
+        // thousands of connections would be memory outside the body budget.
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard()],
+            idleTimeout: .seconds(Int64(config.timeouts.connectionIdleSeconds)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: Self.headerFieldMaxBytes, maxHeaderListSize: Self.headerListMaxBytes,
+                maxHeaderFieldCount: Self.headerFieldsMax))
         let headTimeout = TimeAmount.seconds(Int64(config.timeouts.requestReadSeconds))
+        let connectionsMax = Self.connectionsWithinFileLimit(config.limits.connectionsMax, logger: logger)
         let server = HTTPServerBuilder { responder in
             FirstRequestDeadlineChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, configuration: .init(http1: http1),
-                    shouldUpgrade: { request, _, _ in try EventsWebSocket.shouldUpgrade(request, hub: events) }),
+                    shouldUpgrade: { request, channel, _ in
+                        // A head was parsed (and a websocket has no HTTP idle handler after it).
+                        FirstRequestDeadline.cancel(on: channel)
+                        return try EventsWebSocket.shouldUpgrade(request, hub: events)
+                    }),
                 timeout: headTimeout)
         }
         let app = Application(
             responder: responder, server: server,
             configuration: ApplicationConfiguration(
                 address: .unixDomainSocket(path: staging), serverName: "roostd",
-                availableConnectionsDelegate: MaximumAvailableConnections(config.limits.connectionsMax, logger: logger)),
+                availableConnectionsDelegate: MaximumAvailableConnections(connectionsMax, logger: logger)),
             onServerRunning: { [logger] channel in
                 do throws(RoostError) {
                     try Self.publishSocket(from: staging, to: socket, group: group)
@@ -162,6 +179,35 @@ public final class RoostDaemon: Sendable {
         // stopped) still exits with a failure status.
         if let halted = node.haltReason { throw halted }
     }
+
+    /// Open files kept aside for everything but client connections (log segments, databases,
+    /// the listener, later containers' supervisor sockets).
+    static let filesReserved = 512
+
+    /// Raises the soft open-file limit to the hard one, and lowers `wanted` connections (with a
+    /// warning) when the limit still cannot hold them: running out of descriptors would make a log
+    /// or database open fail, which halts the daemon.
+    static func connectionsWithinFileLimit(_ wanted: Int, logger: Logger) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return wanted }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        let available = Int(clamping: limit.rlim_cur) - filesReserved
+        guard wanted > available else { return wanted }
+        let allowed = max(available, 16)
+        logger.warning(
+            "limits.connections_max is \(wanted) but the open-file limit is \(limit.rlim_cur); serving at most \(allowed) connections"
+        )
+        return allowed
+    }
+
+    /// Request header bounds: per field, all fields together, and how many fields.
+    static let headerFieldMaxBytes = 8 << 10
+    static let headerListMaxBytes = 32 << 10
+    static let headerFieldsMax = 100
 
     /// Gives the freshly bound socket its group and mode 0660 inside the private staging
     /// directory, then renames it into place: clients only ever find it with its final mode.

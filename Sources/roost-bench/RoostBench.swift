@@ -40,7 +40,8 @@ struct RoostBench: AsyncParsableCommand {
                 .deletingLastPathComponent().appendingPathComponent("roostd").path
             let roost = try await benchDaemon(binary: binary)
             if let socket {
-                let other = try measureRequests(socket: socket, label: "other daemon")
+                var other = try measureRequests(socket: socket, label: "other daemon")
+                other.merge(try measureList(socket: socket)) { _, new in new }
                 printRatios(roost: roost, other: other, socket: socket)
             }
             try await benchPropose()
@@ -97,11 +98,12 @@ struct RoostBench: AsyncParsableCommand {
         print(
             "idle RSS after start                         \(Self.rss(process.processIdentifier)) MiB   goal <= 30 MiB")
         guard client != nil else { return [:] }
+        var results = try measureRequests(socket: socket, label: "roostd")
         try createInstances(socket: socket, count: instances)
         // Let the member-local reconciler finish writing the new instances' files (fsyncs) so
         // the list is measured on an idle daemon, as the other requests are.
         try await Task.sleep(for: .seconds(5))
-        let results = try measureRequests(socket: socket, label: "roostd")
+        results.merge(try measureList(socket: socket)) { _, new in new }
         print("RSS after the runs                           \(Self.rss(process.processIdentifier)) MiB")
         return results
     }
@@ -137,6 +139,12 @@ struct RoostBench: AsyncParsableCommand {
         }
         print(patch.line("PATCH /1.0/profiles/NAME", goal: "<= 2 ms (LXD 5.0.2: 36 ms)"))
         results["PATCH /1.0/profiles/NAME"] = patch
+        return results
+    }
+
+    /// The recursion=2 list of whatever instances the daemon holds.
+    private func measureList(socket: String) throws -> [String: Samples] {
+        let http = try KeepAliveClient(socketPath: socket)
         var list = Samples()
         var bytes = 0
         var count = 0
@@ -149,8 +157,7 @@ struct RoostBench: AsyncParsableCommand {
             count = items.count
         }
         print(list.line("GET /1.0/instances?recursion=2 (\(count))", goal: "<= 20 ms") + "   \(bytes / 1024) KiB")
-        results["GET /1.0/instances?recursion=2"] = list
-        return results
+        return ["GET /1.0/instances?recursion=2": list]
     }
 
     /// One line per request: both medians and how many times faster Roost is.
@@ -159,7 +166,9 @@ struct RoostBench: AsyncParsableCommand {
         for name in roost.keys.sorted() {
             guard let mine = roost[name], let theirs = other[name] else { continue }
             let (a, b) = (mine.percentile(0.5), theirs.percentile(0.5))
-            print(String(format: "%-44@ %8.3f ms vs %8.3f ms   x%.1f", name as NSString, a, b, a > 0 ? b / a : 0))
+            print(
+                name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                    + String(format: " %8.3f ms vs %8.3f ms   x%.1f", a, b, a > 0 ? b / a : 0))
         }
         print("(the instance lists compare only if both daemons hold the same number of instances)")
     }

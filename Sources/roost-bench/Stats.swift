@@ -20,8 +20,9 @@ struct Samples {
     }
 
     func line(_ name: String, goal: String) -> String {
-        String(
-            format: "%-44@ median %8.3f ms   p99 %8.3f ms   (n=%d)   goal %@", name as NSString, percentile(0.5),
-            percentile(0.99), values.count, goal as NSString)
+        name.padding(toLength: max(44, name.count), withPad: " ", startingAt: 0)
+            + String(
+                format: " median %8.3f ms   p99 %8.3f ms   (n=%d)   goal %@", percentile(0.5), percentile(0.99),
+                values.count, goal as NSString)
     }
 }

@@ -10,7 +10,9 @@ import RoostAPI
 /// waiting jobs, `run` fails at once with 503 instead of growing.
 public final class BlockingWorkers: @unchecked Sendable {
     private let condition = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
+    /// Queued jobs from `head` on; a slot is emptied as its job is taken, so a finished job (and
+    /// what it captured) is released at once.
+    private var jobs: [(@Sendable () -> Void)?] = []
     private var head = 0
     private var stopping = false
     public let queueMax: Int
@@ -71,13 +73,14 @@ public final class BlockingWorkers: @unchecked Sendable {
                 return
             }
             let job = jobs[head]
+            jobs[head] = nil
             head += 1
             if head > 64 && head * 2 > jobs.count {
                 jobs.removeFirst(head)
                 head = 0
             }
             condition.unlock()
-            job()
+            job?()
         }
     }
 }

@@ -83,6 +83,9 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// How long a statement waits for a lock before answering SQLITE_BUSY (5 s after open).
+    public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
     public var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 }

@@ -102,10 +102,22 @@ public final class StateMachine {
     /// could not copy the whole WAL into the database (a reader still needs old pages); then the
     /// log must be kept and the caller tries again later. PASSIVE never waits for readers; with
     /// `synchronous=NORMAL` SQLite syncs the WAL before and the database file after copying.
-    public func checkpoint() throws(RoostError) -> UInt64? {
-        let statement = try db.prepare("PRAGMA wal_checkpoint(PASSIVE)")
+    ///
+    /// `truncate` (for an idle node, after PASSIVE attempts were blocked): TRUNCATE also resets
+    /// the WAL file to zero bytes. It is run without a busy wait, so a reader still holding an
+    /// old snapshot makes it give up at once rather than stall the node.
+    public func checkpoint(truncate: Bool = false) throws(RoostError) -> UInt64? {
+        if truncate { db.setBusyTimeout(milliseconds: 0) }
+        defer { if truncate { db.setBusyTimeout(milliseconds: 5000) } }
+        let statement = try db.prepare(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
         defer { statement.reset() }
-        guard try statement.step() else { return nil }
+        let stepped: Bool
+        do {
+            stepped = try statement.step()
+        } catch  where error.code == .unavailable && truncate {
+            return nil  // SQLITE_BUSY: a reader or writer is in the way; try again later.
+        }
+        guard stepped else { return nil }
         let (busy, walFrames, checkpointed) = (statement.int(0), statement.int(1), statement.int(2))
         return busy == 0 && walFrames >= 0 && walFrames == checkpointed ? appliedIndex : nil
     }

@@ -38,8 +38,11 @@ public struct APIRequest: Sendable {
 
     /// A request id header that is not a UUID: refused, or the client would silently lose the
     /// idempotency it asked for.
-    var malformedRequestID: RoostError? {
-        guard let value = headers[Self.requestIDHeader], explicitRequestID == nil else { return nil }
+    var malformedRequestID: RoostError? { Self.malformedRequestID(in: headers) }
+
+    /// The same check on raw headers, before the body is read.
+    static func malformedRequestID(in headers: [String: String]) -> RoostError? {
+        guard let value = headers[requestIDHeader], UUID(uuidString: value) == nil else { return nil }
         return RoostError.badRequest("Invalid X-Roost-Request-Id \"\(value.prefix(64))\": expected a UUID")
     }
 

@@ -25,50 +25,79 @@ struct APIResponder: HTTPResponder {
     let bodyReadTimeout: Duration
     let logger: Logger
 
+    /// Most body bytes read and thrown away on a route that takes no body (a GET or DELETE with
+    /// a body, or a 404/405); more closes the connection.
+    static let discardedBodyMaxBytes = 64 << 10
+
     func respond(to request: Request, context: Context) async throws -> Response {
         let response: APIResponse
         let reservation = BodyReservation(admission: admission)
         defer { reservation.release() }
-        var bodyLeftUnread = false
+        var closeConnection = false
         do {
+            let headers = Self.headers(of: request)
+            if let error = APIRequest.malformedRequestID(in: headers) { throw error }
             let segments = APIRequest.segments(of: request.uri.path)
             switch router.match(method: request.method.rawValue, segments: segments) {
             case .failure(let error):
+                closeConnection = true
+                closeConnection = !(try await discardBody(request))
                 response = .error(error)
-            case .success(let (handler, captures, policy)):
+            case .success(let (route, captures)):
                 let body: [UInt8]
-                switch policy {
+                switch route.body {
                 case .none:
+                    closeConnection = true
+                    closeConnection = !(try await discardBody(request))
                     body = []
                 case .json:
-                    bodyLeftUnread = true
+                    closeConnection = true
                     body = try await readJSONBody(request, reservation: reservation)
-                    bodyLeftUnread = false
+                    closeConnection = false
                 }
-                let apiRequest = makeRequest(request, body: body)
-                if let error = apiRequest.malformedRequestID { throw error }
-                try admission.enterHandler()
-                defer { admission.exitHandler() }
-                response = try await handler(apiRequest, captures)
+                let apiRequest = APIRequest(
+                    method: request.method.rawValue, path: request.uri.path,
+                    query: APIRequest.parseQuery(request.uri.query), headers: headers, body: body)
+                try admission.enterHandler(route.slot)
+                defer { admission.exitHandler(route.slot) }
+                response = try await route.handler(apiRequest, captures)
             }
         } catch let error as RoostError {
             if error.code == .internalError { logger.error("\(request.method) \(request.uri.path): \(error)") }
             response = .error(error)
         } catch {
-            logger.error("\(request.method) \(request.uri.path): \(error)")
-            response = .error(RoostError.internalError("Internal error", cause: "\(error)"))
+            // The client went away or broke the body's framing: nothing to log as an error.
+            logger.debug("\(request.method) \(request.uri.path): \(error)")
+            closeConnection = true
+            response = .error(RoostError.badRequest("Request body incomplete"))
         }
-        if bodyLeftUnread {
-            // Stop reading: the answer is still written, then the connection closes instead of
-            // draining a body the client may trickle forever.
-            context.channel.close(mode: .input, promise: nil)
+        // `ConnectionGuard` closes the connection once this answer is written, instead of
+        // draining a body the client may trickle forever.
+        return Self.encode(response, isHead: request.method == .head, closing: closeConnection)
+    }
+
+    /// Reads and drops a body nobody asked for, within the read timeout and
+    /// `discardedBodyMaxBytes`. False when it was too long or too slow: the connection closes.
+    private func discardBody(_ request: Request) async throws -> Bool {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if declared == 0 || (declared == nil && request.headers[.transferEncoding] == nil) { return true }
+        if let declared, declared > Self.discardedBodyMaxBytes { return false }
+        let limit = Self.discardedBodyMaxBytes
+        let finished = try await withDeadline(bodyReadTimeout) { () async throws -> Bool in
+            var count = 0
+            for try await buffer in request.body {
+                count += buffer.readableBytes
+                if count > limit { return false }
+            }
+            return true
         }
-        return Self.encode(response, isHead: request.method == .head, closing: bodyLeftUnread)
+        return finished ?? false
     }
 
     /// Reads a JSON body within the size limit, the daemon's in-flight bytes and the read
-    /// timeout. The declared `Content-Length` is refused or reserved before anything is read; a
-    /// chunked body reserves as it arrives.
+    /// timeout. A declared `Content-Length` over the limit is refused before anything is read;
+    /// bytes are reserved in the daemon-wide budget as they arrive (a client that declares a
+    /// large body and sends nothing holds nothing).
     private func readJSONBody(_ request: Request, reservation: BodyReservation) async throws -> [UInt8] {
         let limit = requestBodyMaxBytes
         let tooLarge = RoostError(.payloadTooLarge, "Request body too large (limit \(limit) bytes)")
@@ -76,39 +105,43 @@ struct APIResponder: HTTPResponder {
         if let declared {
             guard declared <= limit else { throw tooLarge }
             if declared == 0 { return [] }
-            try reservation.reserve(declared)
         } else if request.headers[.transferEncoding] == nil {
             return []  // Neither length nor chunked: HTTP/1.1 says there is no body.
         }
         let timeout = bodyReadTimeout
-        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-            group.addTask {
-                var body: [UInt8] = []
-                for try await buffer in request.body {
-                    guard body.count + buffer.readableBytes <= limit else { throw tooLarge }
-                    if declared == nil { try reservation.reserve(buffer.readableBytes) }
-                    body.append(contentsOf: buffer.readableBytesView)
-                }
-                return body
+        let body = try await withDeadline(timeout) { () async throws -> [UInt8] in
+            var body: [UInt8] = []
+            body.reserveCapacity(min(declared ?? 0, limit))
+            for try await buffer in request.body {
+                guard body.count + buffer.readableBytes <= limit else { throw tooLarge }
+                try reservation.reserve(buffer.readableBytes)
+                body.append(contentsOf: buffer.readableBytesView)
             }
+            return body
+        }
+        guard let body else { throw RoostError(.requestTimeout, "Request body not received within \(timeout)") }
+        return body
+    }
+
+    /// `work`'s result, or nil when `timeout` passed first (`work` is then cancelled).
+    private func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let body = first else {
-                throw RoostError(.requestTimeout, "Request body not received within \(timeout)")
-            }
-            return body
+            return try await group.next() ?? nil
         }
     }
 
-    private func makeRequest(_ request: Request, body: [UInt8]) -> APIRequest {
+    private static func headers(of request: Request) -> [String: String] {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        return APIRequest(
-            method: request.method.rawValue, path: request.uri.path, query: APIRequest.parseQuery(request.uri.query),
-            headers: headers, body: body)
+        return headers
     }
 
     private static func encode(_ response: APIResponse, isHead: Bool, closing: Bool) -> Response {

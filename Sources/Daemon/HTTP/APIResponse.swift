@@ -50,11 +50,12 @@ public struct APIResponse: Sendable {
         return response
     }
 
-    /// LXD's error envelope. A 503 (busy, or an outcome to retry) says when to try again.
+    /// LXD's error envelope. A refusal for load (`.unavailable`) says when to try again; an
+    /// unknown outcome does not invite a blind retry (the change may be committed).
     public static func error(_ error: RoostError) -> APIResponse {
         let body = (try? JSON.encode(ResponseEnvelope.error(error))) ?? Array(#"{"type":"error"}"#.utf8)
         var headers = [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")]
-        if error.httpStatus == 503 { headers.append(("Retry-After", "1")) }
+        if error.code == .unavailable { headers.append(("Retry-After", "1")) }
         return APIResponse(status: error.httpStatus, headers: headers, body: body)
     }
 }

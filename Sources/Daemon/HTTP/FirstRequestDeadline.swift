@@ -1,14 +1,17 @@
+import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypes
 
-/// Closes a connection whose first request head has not fully arrived in time.
+/// Closes a connection whose first request head has not been parsed in time.
 ///
 /// Hummingbird's idle timeout starts only once the first head is parsed (its handler is added
 /// after the websocket-upgrade decision), so a client trickling the first head a byte at a time
-/// would hold a connection forever. This handler sits first in the pipeline, sees the raw bytes,
-/// and removes itself at the first blank line (`\r\n\r\n`, the end of a head); later requests on
-/// the connection are covered by the idle timeout, bodies by the responder's read timeout.
+/// would hold a connection forever. This handler sits first in the pipeline with a timer; it is
+/// removed when the HTTP decoder has produced the first head (`ConnectionGuard`) or when the
+/// connection is upgraded to a websocket (`EventsWebSocket`). Nothing is inferred from raw bytes,
+/// so leading blank lines (which the parser skips) cannot cancel it.
 final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -17,8 +20,6 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
 
     private let timeout: TimeAmount
     private var timer: Scheduled<Void>?
-    /// The last bytes seen, so an end of head split across reads is still found.
-    private var tail: [UInt8] = []
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
@@ -32,25 +33,52 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
         timer = nil
     }
 
+    /// Stops the deadline of `channel` (on its event loop); harmless when already stopped.
+    static func cancel(on channel: any Channel) {
+        channel.pipeline.removeHandler(name: name, promise: nil)
+    }
+}
+
+/// Sits after the HTTP codec: ends the first-request deadline once a head is parsed, and closes
+/// the connection after a response that says `Connection: close` has been written. (Hummingbird
+/// ends its loop only when the *request* asked to close, and otherwise drains an unread body,
+/// which a slow client can stretch forever; a full close also works over TLS, where a half
+/// close does not.)
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private var sawHead = false
+    private var closeAfterResponse = false
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let headEnded = Self.containsEndOfHead(tail + buffer.readableBytesView)
-        tail = Array((tail + buffer.readableBytesView).suffix(3))
-        context.fireChannelRead(data)
-        if headEnded {
-            timer?.cancel()
-            timer = nil
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        if !sawHead, case .head = unwrapInboundIn(data) {
+            sawHead = true
+            FirstRequestDeadline.cancel(on: context.channel)
         }
+        context.fireChannelRead(data)
     }
 
-    static func containsEndOfHead(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        for start in 0...(bytes.count - 4)
-        where bytes[start] == 13 && bytes[start + 1] == 10 && bytes[start + 2] == 13 && bytes[start + 3] == 10 {
-            return true
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let response):
+            if response.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            context.write(data, promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            guard closeAfterResponse else {
+                context.write(data, promise: promise)
+                return
+            }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.cascade(to: promise)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(data, promise: written)
         }
-        return false
     }
 }
 

@@ -6,12 +6,21 @@ import Synchronization
 /// running at once in number. Beyond a bound the request is refused at once with 503 and
 /// `Retry-After` instead of queueing.
 ///
-/// The two bounds are separate on purpose: a slow client trickling a body holds bytes (its
-/// declared length) but no handler slot, so a thousand of them cannot keep a small `GET` from
-/// being handled.
+/// The bounds are separate on purpose: a slow client trickling a body holds the bytes it sent
+/// but no handler slot, so a thousand of them cannot keep a small `GET` from being handled; and
+/// long polls (`GET /1.0/operations/{id}/wait`) have their own slots, so clients waiting for
+/// operations cannot take every slot from ordinary requests.
 final class RequestAdmission: Sendable {
+    /// Which pool of handler slots a route uses.
+    enum SlotKind: Sendable, Hashable {
+        case standard
+        /// A request that may wait long for something else (an operation to finish).
+        case longPoll
+    }
+
     struct Counters: Sendable, Hashable {
         var handlersActive = 0
+        var longPollsActive = 0
         var bytesInFlight = 0
         var refusedForHandlers = 0
         var refusedForBytes = 0
@@ -28,7 +37,7 @@ final class RequestAdmission: Sendable {
 
     var counters: Counters { state.withLock { $0 } }
 
-    /// Reserves `count` bytes of request body, or throws 503 when the daemon already holds
+    /// Reserves `count` bytes of request body (as they arrive), or throws 503 when the daemon already holds
     /// `bytesMax`. Every successful call is matched by `release(bytes:)`.
     func reserve(bytes count: Int) throws(RoostError) {
         let granted = state.withLock { counters in
@@ -46,21 +55,23 @@ final class RequestAdmission: Sendable {
         state.withLock { $0.bytesInFlight -= count }
     }
 
-    /// Takes a handler slot, or throws 503 when `handlersMax` requests are being handled.
-    func enterHandler() throws(RoostError) {
+    /// Takes a handler slot of `kind`, or throws 503 when `handlersMax` of that kind are busy.
+    func enterHandler(_ kind: SlotKind = .standard) throws(RoostError) {
+        let path: WritableKeyPath<Counters, Int> = kind == .standard ? \.handlersActive : \.longPollsActive
         let granted = state.withLock { counters in
-            guard counters.handlersActive < handlersMax else {
+            guard counters[keyPath: path] < handlersMax else {
                 counters.refusedForHandlers += 1
                 return false
             }
-            counters.handlersActive += 1
+            counters[keyPath: path] += 1
             return true
         }
         guard granted else { throw Self.busy("Too many requests in progress, try again") }
     }
 
-    func exitHandler() {
-        state.withLock { $0.handlersActive -= 1 }
+    func exitHandler(_ kind: SlotKind = .standard) {
+        let path: WritableKeyPath<Counters, Int> = kind == .standard ? \.handlersActive : \.longPollsActive
+        state.withLock { $0[keyPath: path] -= 1 }
     }
 
     static func busy(_ message: String) -> RoostError { RoostError(.unavailable, message) }

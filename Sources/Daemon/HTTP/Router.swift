@@ -21,20 +21,28 @@ public enum BodyPolicy: Sendable, Hashable {
 /// Routes by path pattern (`/1.0/instances/{}` — each `{}` captures one segment) and method.
 /// Unknown paths are 404 and known paths with another method are 405, in LXD's envelope.
 public struct Router: Sendable {
+    /// What a route registered for one method.
+    struct Entry: Sendable {
+        var handler: APIHandler
+        var body: BodyPolicy
+        var slot: RequestAdmission.SlotKind
+    }
+
     private struct Route: Sendable {
         var pattern: [String]
-        var handlers: [String: (APIHandler, BodyPolicy)]
+        var handlers: [String: Entry]
     }
 
     private var routes: [Route] = []
 
     public init() {}
 
-    public mutating func add(
-        _ method: String, _ pattern: String, body: BodyPolicy? = nil, _ handler: @escaping APIHandler
+    mutating func add(
+        _ method: String, _ pattern: String, body: BodyPolicy? = nil, slot: RequestAdmission.SlotKind = .standard,
+        _ handler: @escaping APIHandler
     ) {
         let parts = pattern.split(separator: "/").map(String.init)
-        let entry = (handler, body ?? .default(for: method))
+        let entry = Entry(handler: handler, body: body ?? .default(for: method), slot: slot)
         if let index = routes.firstIndex(where: { $0.pattern == parts }) {
             routes[index].handlers[method] = entry
         } else {
@@ -42,8 +50,8 @@ public struct Router: Sendable {
         }
     }
 
-    /// The handler, the captured segments and the route's body policy, or the error to answer with.
-    public func match(method: String, segments: [String]) -> Result<(APIHandler, [String], BodyPolicy), RoostError> {
+    /// The route's entry and the captured segments, or the error to answer with.
+    func match(method: String, segments: [String]) -> Result<(Entry, [String]), RoostError> {
         for route in routes where route.pattern.count == segments.count {
             var captures: [String] = []
             var matched = true
@@ -56,8 +64,8 @@ public struct Router: Sendable {
                 }
             }
             guard matched else { continue }
-            if let (handler, policy) = route.handlers[method] ?? (method == "HEAD" ? route.handlers["GET"] : nil) {
-                return .success((handler, captures, policy))
+            if let entry = route.handlers[method] ?? (method == "HEAD" ? route.handlers["GET"] : nil) {
+                return .success((entry, captures))
             }
             return .failure(RoostError(.methodNotAllowed, "Method not allowed"))
         }

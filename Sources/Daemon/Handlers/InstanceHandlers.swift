@@ -23,7 +23,7 @@ enum InstanceHandlers {
             try ConfigKeys.validate(patch.config?.filter { !$0.value.isEmpty } ?? [:], scope: .instance)
             if let devices = patch.devices { try Devices.validate(devices, forProfile: false) }
             if let architecture = patch.architecture { try Architectures.validate(architecture) }
-            if try await !context.isRetry(request) {
+            try await context.unlessRetry(request) { () async throws(RoostError) in
                 let current = try await context.reader.instance(captures[0])
                 try checkETag(request, current.writable)
             }
@@ -36,7 +36,9 @@ enum InstanceHandlers {
         }
         router.add("DELETE", "/1.0/instances/{}") { request, captures in
             let name = captures[0]
-            if try await !context.isRetry(request) { _ = try await context.reader.instance(name) }
+            try await context.unlessRetry(request) { () async throws(RoostError) in
+                _ = try await context.reader.instance(name)
+            }
             return try await operation(context, "Deleting instance", name: name) {
                 try await context.proposer.propose(.deleteInstance(name: name), for: request)
             }
@@ -83,7 +85,7 @@ enum InstanceHandlers {
         try Devices.validate(post.devices, forProfile: false)
         try Architectures.validate(post.architecture)
         let profiles = post.profiles ?? ["default"]
-        if try await !context.isRetry(request) {
+        try await context.unlessRetry(request) { () async throws(RoostError) in
             let known = Set(try await context.reader.profileNames())
             for profile in profiles where !known.contains(profile) {
                 throw RoostError.badRequest("Requested profile \"\(profile)\" doesn't exist")
@@ -119,7 +121,7 @@ enum InstanceHandlers {
             try Devices.validate(put.devices, forProfile: false)
             try Architectures.validate(put.architecture)
         }
-        if try await !context.isRetry(request) {
+        try await context.unlessRetry(request) { () async throws(RoostError) in
             let current = try await context.reader.instance(name)
             try checkETag(request, current.writable)
         }
@@ -134,7 +136,7 @@ enum InstanceHandlers {
         let post = try request.decode(InstancePost.self)
         guard !post.migration else { throw RoostError(.notImplemented, "Instance migration is not implemented yet") }
         try Names.validateInstance(post.name)
-        if try await !context.isRetry(request) {
+        try await context.unlessRetry(request) { () async throws(RoostError) in
             _ = try await context.reader.instance(name)
             if (try? await context.reader.instance(post.name)) != nil {
                 throw RoostError.conflict("Name \"\(post.name)\" already in use")

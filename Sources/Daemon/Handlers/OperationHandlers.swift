@@ -24,7 +24,7 @@ enum OperationHandlers {
             try await context.operations.cancel(captures[0])
             return try .emptySync()
         }
-        router.add("GET", "/1.0/operations/{}/wait") { request, captures in
+        router.add("GET", "/1.0/operations/{}/wait", slot: .longPoll) { request, captures in
             guard let requested = Int(request.query["timeout"] ?? "-1") else {
                 throw RoostError.badRequest("Invalid timeout \"\(request.query["timeout"] ?? "")\"")
             }

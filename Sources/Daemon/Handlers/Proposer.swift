@@ -38,4 +38,20 @@ extension HandlerContext {
         guard let id = request.explicitRequestID else { return false }
         return try await reader.isRemembered(id)
     }
+
+    /// Runs the handler's pre-checks unless the request retries one already applied. A check
+    /// that fails is not final until the request is known not to be a retry: the first attempt
+    /// may have applied between `isRetry` and the check (409 "already exists" for its own
+    /// creation), and then the request goes on to get the first result.
+    func unlessRetry(
+        _ request: APIRequest, _ checks: () async throws(RoostError) -> Void
+    ) async throws(RoostError) {
+        guard try await !isRetry(request) else { return }
+        do {
+            try await checks()
+        } catch {
+            if try await isRetry(request) { return }
+            throw error
+        }
+    }
 }
