@@ -29,10 +29,19 @@ public final class RoostDaemon: Sendable {
     public let reconciler: Reconciler
     public let logger: Logger
     private let lockFD: Int32
+    /// Routes added by tests (for policies no production route uses yet).
+    let extraRoutes: @Sendable (inout Router) -> Void
 
     /// Opens (or creates) the member's state and replays the log tail. Fails if another daemon
     /// already serves this state directory.
-    public init(config: DaemonConfig, logger: Logger = Logger(label: "roostd")) throws(RoostError) {
+    public convenience init(config: DaemonConfig, logger: Logger = Logger(label: "roostd")) throws(RoostError) {
+        try self.init(config: config, logger: logger, extraRoutes: { _ in })
+    }
+
+    init(
+        config: DaemonConfig, logger: Logger, extraRoutes: @escaping @Sendable (inout Router) -> Void
+    ) throws(RoostError) {
+        self.extraRoutes = extraRoutes
         try config.validate()
         self.config = config
         let events = EventHub(bufferMax: config.limits.eventBufferMax, listenersMax: config.limits.eventListenersMax)
@@ -46,6 +55,7 @@ public final class RoostDaemon: Sendable {
         directory = StateDirectory(root: config.stateDir)
         try directory.prepare()
         lockFD = try Self.lock(directory.root + "/roostd.lock")
+        directory.clearSpool()  // Only once the directory is ours: another daemon may be receiving.
         local = try LocalDatabase(path: directory.localDatabasePath)
         memberName = try local.claimMemberName(config.memberName, explicit: config.memberNameIsExplicit)
         let state = try StateMachine(
@@ -78,6 +88,7 @@ public final class RoostDaemon: Sendable {
         ProfileHandlers.register(&router, context)
         InstanceHandlers.register(&router, context)
         OperationHandlers.register(&router, context)
+        extraRoutes(&router)
         return router
     }
 
@@ -115,7 +126,8 @@ public final class RoostDaemon: Sendable {
         let publishFailure = Mutex<RoostError?>(nil)
         let responder = APIResponder(
             router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, admission: admission,
-            bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), logger: logger)
+            bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), spoolDirectory: directory.spoolDirectory,
+            logger: logger)
         // Headers are small in this API; the decoder's defaults (80 KiB, 1000 fields) times
         // thousands of connections would be memory outside the body budget.
         let http1 = HTTP1Channel.Configuration(
@@ -209,6 +221,13 @@ public final class RoostDaemon: Sendable {
     static let headerListMaxBytes = 32 << 10
     static let headerFieldsMax = 100
 
+    /// 0660 when a group was named, or when running as root (the group is then root's own);
+    /// 0600 otherwise, so a daemon run by an ordinary user does not open its API to everyone in
+    /// that user's primary group.
+    static func socketMode(group: gid_t?, euid: uid_t) -> mode_t {
+        group != nil || euid == 0 ? 0o660 : 0o600
+    }
+
     /// Gives the freshly bound socket its group and mode 0660 inside the private staging
     /// directory, then renames it into place: clients only ever find it with its final mode.
     private static func publishSocket(from staging: String, to socket: String, group: gid_t?) throws(RoostError) {
@@ -217,7 +236,7 @@ public final class RoostDaemon: Sendable {
                 "Failed to \(what) the unix socket \(socket)", cause: String(cString: strerror(errno)))
         }
         if let group, chown(staging, uid_t.max, group) != 0 { throw fail("set the group of") }
-        guard chmod(staging, 0o660) == 0 else { throw fail("set the mode of") }
+        guard chmod(staging, socketMode(group: group, euid: geteuid())) == 0 else { throw fail("set the mode of") }
         guard rename(staging, socket) == 0 else { throw fail("publish") }
     }
 

@@ -1,7 +1,8 @@
-import Daemon
 import Foundation
 import RoostAPI
 import Testing
+
+@testable import Daemon
 
 @Suite struct DaemonConfigTests {
     static var repositoryRoot: String {
@@ -70,5 +71,37 @@ import Testing
         config.socketGroup = "no-such-group-roost"
         #expect(throws: RoostError.self) { try config.validate() }
         #expect(try DaemonConfig.load(yaml: "socket_group: daemon").socketGroup == "daemon")
+    }
+}
+
+/// The state directory and the socket are not trusted blindly.
+@Suite struct StateDirectorySafetyTests {
+    @Test func aSymlinkInTheStateDirectoryIsRefusedAndItsTargetUntouched() throws {
+        let root = "/tmp/roost-symlink-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let target = root + "-target"
+        defer {
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: target)
+        }
+        try FileManager.default.createDirectory(
+            atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/database", withDestinationPath: target)
+        var config = DaemonConfig()
+        config.stateDir = root
+        config.memberName = "m1"
+        #expect {
+            _ = try RoostDaemon(config: config)
+        } throws: { error in
+            (error as? RoostError)?.message.contains("must be a directory, not a symlink") == true
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
+        #expect(mode == 0o755, "the symlink's target was chmodded")
+    }
+
+    @Test func theSocketIsPrivateToItsUserUnlessAGroupOrRootUsesIt() {
+        #expect(RoostDaemon.socketMode(group: nil, euid: 1000) == 0o600)
+        #expect(RoostDaemon.socketMode(group: 100, euid: 1000) == 0o660)
+        #expect(RoostDaemon.socketMode(group: nil, euid: 0) == 0o660)
     }
 }

@@ -261,3 +261,43 @@ import Testing
         }
     }
 }
+
+/// Uploads stream to disk with their own limit; the small JSON cap does not apply to them.
+@Suite struct SpooledBodyTests {
+    static func uploadRoute(_ router: inout Router) {
+        router.add("POST", "/test/upload", body: .spool(maxBytes: 1 << 20)) { request, _ in
+            let path = try #require(request.bodyFile)
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+            return try .sync(["size": String(size), "path": path, "in_memory": String(request.body.count)])
+        }
+    }
+
+    @Test func anUploadIsSpooledToDiskBeyondTheJSONCapAndRemovedAfterwards() async throws {
+        try await TestDaemon.with(configure: { $0.limits.requestBodyMaxBytes = 4096 }, routes: Self.uploadRoute) {
+            daemon in
+            let upload = [UInt8](repeating: 0x61, count: 512 << 10)
+            let response = try await daemon.http.request("POST", "/test/upload", body: upload)
+            #expect(response.status == 200, "\(response.text.prefix(200))")
+            guard case .object(let fields) = response.metadata else {
+                Issue.record("no metadata: \(response.text.prefix(200))")
+                return
+            }
+            #expect(fields["size"] == .string(String(512 << 10)))
+            #expect(fields["in_memory"] == .string("0"))
+            if case .string(let path) = fields["path"] {
+                #expect(path.hasPrefix(daemon.stateDir + "/spool/"))
+                #expect(!FileManager.default.fileExists(atPath: path), "the spooled upload was left behind")
+            }
+            // The JSON cap still holds for JSON routes.
+            let json = try await daemon.http.request(
+                "PUT", "/1.0/profiles/default", body: [UInt8](repeating: 0x20, count: 8192))
+            #expect(json.status == 413)
+            // An upload over the route's own limit is refused before it is read.
+            let big = try await daemon.http.request(
+                "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 2 << 20))
+            #expect(big.status == 413)
+            let left = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/spool")
+            #expect(left.isEmpty, "spool not empty: \(left)")
+        }
+    }
+}

@@ -136,11 +136,16 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
     }
 
     /// The id of a group named on the command line or in the config file.
+    /// `getgrnam_r`, not `getgrnam`: the daemon may look a group up while other threads run.
     static func groupID(_ name: String) throws(RoostError) -> gid_t {
-        guard !name.isEmpty, let entry = getgrnam(name) else {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16 << 10)
+        let rc = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        guard !name.isEmpty, rc == 0, let found = result else {
             throw RoostError.badRequest("Invalid config: socket_group \"\(name)\" is not a group on this host")
         }
-        return entry.pointee.gr_gid
+        return found.pointee.gr_gid
     }
 
     static func hostName() -> String {

@@ -10,6 +10,10 @@ public struct APIRequest: Sendable {
     public var query: [String: String]
     public var headers: [String: String]
     public var body: [UInt8]
+    /// For a route with a `.spool` body policy: the file holding the body (under the state
+    /// directory's spool, removed once the handler returns; a handler that keeps the upload
+    /// renames it away first). The body is not part of the request's digest then.
+    public var bodyFile: String?
     /// The client's `X-Roost-Request-Id`: a retried write with the same id is answered with the
     /// first attempt's result. `nil` when absent (`APIResponder` refuses a malformed one).
     public let explicitRequestID: UUID?

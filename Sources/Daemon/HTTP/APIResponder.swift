@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -23,6 +24,8 @@ struct APIResponder: HTTPResponder {
     /// The whole body must arrive within this time (a slow client holds bytes and a connection,
     /// never longer). A stalled connection is also closed by the server's idle timeout.
     let bodyReadTimeout: Duration
+    /// Where `.spool` bodies are written.
+    let spoolDirectory: String
     let logger: Logger
 
     /// Most body bytes read and thrown away on a route that takes no body (a GET or DELETE with
@@ -34,6 +37,8 @@ struct APIResponder: HTTPResponder {
         let reservation = BodyReservation(admission: admission)
         defer { reservation.release() }
         var closeConnection = false
+        var bodyFile: String?
+        defer { if let bodyFile { unlink(bodyFile) } }
         do {
             let headers = Self.headers(of: request)
             if let error = APIRequest.malformedRequestID(in: headers) { throw error }
@@ -54,10 +59,16 @@ struct APIResponder: HTTPResponder {
                     closeConnection = true
                     body = try await readJSONBody(request, reservation: reservation)
                     closeConnection = false
+                case .spool(let maxBytes):
+                    closeConnection = true
+                    bodyFile = try await spoolBody(request, maxBytes: maxBytes)
+                    closeConnection = false
+                    body = []
                 }
-                let apiRequest = APIRequest(
+                var apiRequest = APIRequest(
                     method: request.method.rawValue, path: request.uri.path,
                     query: APIRequest.parseQuery(request.uri.query), headers: headers, body: body)
+                apiRequest.bodyFile = bodyFile
                 try admission.enterHandler(route.slot)
                 defer { admission.exitHandler(route.slot) }
                 response = try await route.handler(apiRequest, captures)
@@ -121,6 +132,49 @@ struct APIResponder: HTTPResponder {
         }
         guard let body else { throw RoostError(.requestTimeout, "Request body not received within \(timeout)") }
         return body
+    }
+
+    /// Streams an upload to a new file in the spool (created exclusively, mode 0600) and returns
+    /// its path; removes it again when the upload fails.
+    private func spoolBody(_ request: Request, maxBytes: Int) async throws -> String {
+        let tooLarge = RoostError(.payloadTooLarge, "Upload too large (limit \(maxBytes) bytes)")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes { throw tooLarge }
+        let path = spoolDirectory + "/upload-" + UUID().uuidString.lowercased()
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw RoostError.internalError("Cannot create \(path)", cause: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        do {
+            let started = ContinuousClock.now
+            let grace = bodyReadTimeout
+            var written = 0
+            for try await buffer in request.body {
+                guard written + buffer.readableBytes <= maxBytes else { throw tooLarge }
+                try admission.reserve(bytes: buffer.readableBytes)
+                defer { admission.release(bytes: buffer.readableBytes) }
+                try buffer.withUnsafeReadableBytes { raw throws(RoostError) in
+                    var offset = 0
+                    while offset < raw.count {
+                        let count = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                        guard count > 0 else {
+                            throw RoostError(
+                                .unavailable, "Cannot store the upload", cause: String(cString: strerror(errno)))
+                        }
+                        offset += count
+                    }
+                }
+                written += buffer.readableBytes
+                let allowed = grace + .seconds(Double(written) / Double(BodyPolicy.spoolMinimumBytesPerSecond))
+                guard ContinuousClock.now - started <= allowed else {
+                    throw RoostError(.requestTimeout, "Upload arriving too slowly")
+                }
+            }
+            return path
+        } catch {
+            unlink(path)
+            throw error
+        }
     }
 
     /// `work`'s result, or nil when `timeout` passed first (`work` is then cancelled).

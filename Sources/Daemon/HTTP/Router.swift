@@ -9,9 +9,16 @@ public enum BodyPolicy: Sendable, Hashable {
     /// not part of the request's digest.
     case none
     /// A JSON document, buffered whole, at most `limits.request_body_max_bytes`, counted in the
-    /// daemon-wide in-flight bytes while the request lives. Uploads (images, files) will get a
-    /// streaming policy spooled to disk with their own limit when their routes land.
+    /// daemon-wide in-flight bytes while the request lives.
     case json
+    /// An upload (images, files, backups): streamed to a file in the state directory's spool,
+    /// at most `maxBytes`, never held in memory (each chunk counts in the in-flight bytes only
+    /// while it is written). It must keep arriving at `spoolMinimumBytesPerSecond` after the first
+    /// `timeouts.request_read_seconds`. The handler gets the file as `APIRequest.bodyFile`.
+    case spool(maxBytes: Int)
+
+    /// The slowest an upload may arrive on average (after the read timeout's grace).
+    static let spoolMinimumBytesPerSecond = 64 << 10
 
     static func `default`(for method: String) -> BodyPolicy {
         ["GET", "HEAD", "DELETE"].contains(method) ? .none : .json

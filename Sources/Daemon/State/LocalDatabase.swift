@@ -22,9 +22,14 @@ public final class LocalDatabase: Sendable {
 
     deinit { worker.shutdown() }
 
-    /// `localConfig()` on the database's own thread.
+    /// The member-local config as last read or written: `GET /1.0` reads it on every call, and
+    /// only `replaceLocalConfig` changes it, so it is served from memory after the first read.
+    private let cachedLocalConfig = Mutex<[String: String]?>(nil)
+
+    /// `localConfig()`, from memory once read, else on the database's own thread.
     public func localConfigAsync() async throws(RoostError) -> [String: String] {
-        try await worker.run { () throws(RoostError) -> [String: String] in try self.localConfig() }
+        if let cached = cachedLocalConfig.withLock({ $0 }) { return cached }
+        return try await worker.run { () throws(RoostError) -> [String: String] in try self.localConfig() }
     }
 
     /// `replaceLocalConfig(_:)` on the database's own thread.
@@ -62,6 +67,7 @@ public final class LocalDatabase: Sendable {
             defer { statement.reset() }
             var config: [String: String] = [:]
             while try statement.step() { config[statement.text(0)] = statement.text(1) }
+            cachedLocalConfig.withLock { $0 = config }
             return config
         }
     }
@@ -75,6 +81,9 @@ public final class LocalDatabase: Sendable {
                         .run()
                 }
             }
+            // Under the connection's lock, after the commit: readers never see a value the
+            // database does not hold.
+            cachedLocalConfig.withLock { $0 = config.filter { !$0.value.isEmpty } }
         }
     }
 }

@@ -23,16 +23,19 @@ public struct StateDirectory: Sendable, Hashable {
     /// One directory per instance this member holds.
     public var instancesDirectory: String { root + "/instances" }
     public var pidFile: String { root + "/roostd.pid" }
+    /// Uploads being received (`BodyPolicy.spool`); emptied at start-up.
+    public var spoolDirectory: String { root + "/spool" }
 
     /// Creates the directories (mode 0711 like LXD's, instance files 0700).
     public func prepare() throws(RoostError) {
         let manager = FileManager.default
         for (path, mode) in [
             (root, 0o711), (databaseDirectory, 0o700), (databaseDirectory + "/global", 0o700), (logDirectory, 0o700),
-            (instancesDirectory, 0o711), (socketStagingDirectory, 0o700),
+            (instancesDirectory, 0o711), (socketStagingDirectory, 0o700), (spoolDirectory, 0o700),
         ] {
             do {
                 try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try Self.checkOwnDirectory(path)
                 guard chmod(path, mode_t(mode)) == 0 else {
                     throw RoostError.internalError(
                         "Failed to set the mode of \(path)", cause: String(cString: strerror(errno)))
@@ -42,6 +45,13 @@ public struct StateDirectory: Sendable, Hashable {
             } catch {
                 throw RoostError.internalError("Failed to create \(path)", cause: "\(error)")
             }
+        }
+    }
+
+    /// Removes uploads a previous run left half-received.
+    public func clearSpool() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory)) ?? [] {
+            unlink(spoolDirectory + "/" + name)
         }
     }
 }

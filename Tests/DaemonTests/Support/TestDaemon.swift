@@ -1,8 +1,9 @@
-import Daemon
 import Foundation
 import Logging
 import RoostAPI
 import Testing
+
+@testable import Daemon
 
 /// A real `RoostDaemon` serving a unix socket in a fresh temporary state directory, in this
 /// process. `stop()` cancels it and removes the directory.
@@ -14,7 +15,10 @@ final class TestDaemon: Sendable {
 
     var socketPath: String { stateDir + "/unix.socket" }
 
-    static func start(configure: (inout DaemonConfig) -> Void = { _ in }) async throws -> TestDaemon {
+    static func start(
+        configure: (inout DaemonConfig) -> Void = { _ in },
+        routes: @escaping @Sendable (inout Router) -> Void = { _ in }
+    ) async throws -> TestDaemon {
         let dir = "/tmp/roost-test-" + String(UUID().uuidString.prefix(8)).lowercased()
         var config = DaemonConfig()
         config.stateDir = dir
@@ -24,7 +28,7 @@ final class TestDaemon: Sendable {
         logger.logLevel = .critical
         let daemon: RoostDaemon
         do {
-            daemon = try RoostDaemon(config: config, logger: logger)
+            daemon = try RoostDaemon(config: config, logger: logger, extraRoutes: routes)
         } catch {
             try? FileManager.default.removeItem(atPath: dir)
             throw error
@@ -63,9 +67,11 @@ final class TestDaemon: Sendable {
 
     /// Runs `body` with a started daemon and always stops it.
     static func with(
-        configure: (inout DaemonConfig) -> Void = { _ in }, _ body: (TestDaemon) async throws -> Void
+        configure: (inout DaemonConfig) -> Void = { _ in },
+        routes: @escaping @Sendable (inout Router) -> Void = { _ in },
+        _ body: (TestDaemon) async throws -> Void
     ) async throws {
-        let daemon = try await start(configure: configure)
+        let daemon = try await start(configure: configure, routes: routes)
         do {
             try await body(daemon)
         } catch {
