@@ -320,6 +320,8 @@ public actor SingleMemberNode: StatePath {
             idleCheckpoints += 1
         } catch {
             logger.error("Idle checkpoint failed: \(error)")
+            idleDelayFactor = min(idleDelayFactor * 2, 64)
+            scheduleIdleCheckpoint()
         }
     }
 }

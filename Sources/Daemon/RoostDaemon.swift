@@ -26,6 +26,8 @@ public final class RoostDaemon: Sendable {
     let operations: OperationRegistry
     /// The request path's daemon-wide bounds (handlers running, body bytes held).
     let admission: RequestAdmission
+    /// Uploads being received, bounded in disk bytes.
+    let spool: UploadSpool
     public let reconciler: Reconciler
     public let logger: Logger
     private let lockFD: Int32
@@ -76,6 +78,7 @@ public final class RoostDaemon: Sendable {
         reconciler = Reconciler(directory: directory, local: local, pool: pool, memberName: memberName, logger: logger)
         admission = RequestAdmission(
             handlersMax: config.limits.requestsMax, bytesMax: config.limits.requestBytesInFlightMax)
+        spool = UploadSpool(directory: directory.spoolDirectory, bytesMax: config.limits.uploadSpoolMaxBytes)
     }
 
     deinit { close(lockFD) }
@@ -126,8 +129,7 @@ public final class RoostDaemon: Sendable {
         let publishFailure = Mutex<RoostError?>(nil)
         let responder = APIResponder(
             router: makeRouter(), requestBodyMaxBytes: config.limits.requestBodyMaxBytes, admission: admission,
-            bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), spoolDirectory: directory.spoolDirectory,
-            logger: logger)
+            bodyReadTimeout: .seconds(config.timeouts.requestReadSeconds), spool: spool, logger: logger)
         // Headers are small in this API; the decoder's defaults (80 KiB, 1000 fields) times
         // thousands of connections would be memory outside the body budget.
         let http1 = HTTP1Channel.Configuration(
@@ -243,7 +245,7 @@ public final class RoostDaemon: Sendable {
     /// One daemon per state directory: an exclusive `flock` held for the process lifetime.
     /// `attempts` > 1 retries every 100 ms (a supervisor may be restarting a halted daemon).
     private static func lock(_ path: String, attempts: Int = 1) throws(RoostError) -> Int32 {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             throw RoostError.internalError("Failed to open \(path)", cause: String(cString: strerror(errno)))
         }

@@ -19,11 +19,23 @@ import Testing
         let workers = BlockingWorkers(name: "test.full", threads: 1, queueMax: 2)
         defer { workers.shutdown() }
         let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await workers.run { () throws(RoostError) in gate.wait() } }
-        // Wait until the only thread is busy, then fill the queue.
-        try await Task.sleep(for: .milliseconds(100))
+        let busy = DispatchSemaphore(value: 0)
+        let blocker = Task {
+            try await workers.run { () throws(RoostError) in
+                busy.signal()
+                gate.wait()
+            }
+        }
+        // Once the only thread is busy, fill the queue (polled: no sleeps to get the order right).
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                busy.wait()
+                continuation.resume()
+            }
+        }
         let queued = (0..<2).map { n in Task { try await workers.run { () throws(RoostError) -> Int in n } } }
-        try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<1000 where workers.waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(workers.waiting == 2)
         await #expect(throws: RoostError.self) { try await workers.run { () throws(RoostError) in } }
         gate.signal()
         try await blocker.value
@@ -43,7 +55,7 @@ import Testing
             weakToken = token
             try await workers.run { () throws(RoostError) in _ = token }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<200 where weakToken != nil { try await Task.sleep(for: .milliseconds(10)) }
         #expect(weakToken == nil)
     }
 }

@@ -29,23 +29,27 @@ import Testing
         }
     }
 
+    /// Sends `prefix`, then one header line every 200 ms and never the blank line that ends the
+    /// head; true once the server has closed the connection (within 20 s).
+    static func trickleHeadUntilClosed(_ path: String, prefix: String) throws -> Bool {
+        let fd = try UnixSocket.connect(path)
+        defer { close(fd) }
+        try UnixSocket.writeAll(fd, Array(prefix.utf8))
+        for n in 0..<100 {
+            usleep(200_000)
+            let line = Array("X-Slow-\(n): y\r\n".utf8)
+            if line.withUnsafeBytes({ send(fd, $0.baseAddress!, line.count, Int32(MSG_NOSIGNAL)) }) < 0 { return true }
+            var probe: UInt8 = 0
+            if recv(fd, &probe, 1, Int32(MSG_DONTWAIT)) == 0 { return true }
+        }
+        return false
+    }
+
     @Test func aTrickledFirstHeadIsCutOff() async throws {
         try await TestDaemon.with(configure: { $0.timeouts.requestReadSeconds = 1 }) { daemon in
             let path = daemon.socketPath
-            let closed = try await Self.blocking { () -> Bool in
-                let fd = try UnixSocket.connect(path)
-                defer { close(fd) }
-                try UnixSocket.writeAll(fd, Array("GET /1.0 HTTP/1.1\r\nHost: roost\r\n".utf8))
-                // One header line every 200 ms, never the blank line that ends the head.
-                for n in 0..<100 {
-                    usleep(200_000)
-                    let line = Array("X-Slow-\(n): y\r\n".utf8)
-                    let sent = line.withUnsafeBytes { send(fd, $0.baseAddress!, line.count, Int32(MSG_NOSIGNAL)) }
-                    if sent < 0 { return true }
-                    var probe: UInt8 = 0
-                    if recv(fd, &probe, 1, Int32(MSG_DONTWAIT)) == 0 { return true }
-                }
-                return false
+            let closed = try await Self.blocking {
+                try Self.trickleHeadUntilClosed(path, prefix: "GET /1.0 HTTP/1.1\r\nHost: roost\r\n")
             }
             #expect(closed, "a client trickling its first head for 20 s kept its connection")
         }
@@ -126,20 +130,8 @@ import Testing
     @Test func leadingBlankLinesDoNotCancelTheFirstHeadDeadline() async throws {
         try await TestDaemon.with(configure: { $0.timeouts.requestReadSeconds = 1 }) { daemon in
             let path = daemon.socketPath
-            let closed = try await Self.blocking { () -> Bool in
-                let fd = try UnixSocket.connect(path)
-                defer { close(fd) }
-                try UnixSocket.writeAll(fd, Array("\r\n\r\nGET /1.0 HTTP/1.1\r\n".utf8))
-                for n in 0..<100 {
-                    usleep(200_000)
-                    let line = Array("X-Slow-\(n): y\r\n".utf8)
-                    if line.withUnsafeBytes({ send(fd, $0.baseAddress!, line.count, Int32(MSG_NOSIGNAL)) }) < 0 {
-                        return true
-                    }
-                    var probe: UInt8 = 0
-                    if recv(fd, &probe, 1, Int32(MSG_DONTWAIT)) == 0 { return true }
-                }
-                return false
+            let closed = try await Self.blocking {
+                try Self.trickleHeadUntilClosed(path, prefix: "\r\n\r\nGET /1.0 HTTP/1.1\r\n")
             }
             #expect(closed, "blank lines before a trickled head kept the connection open")
         }
@@ -298,6 +290,92 @@ import Testing
             #expect(big.status == 413)
             let left = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/spool")
             #expect(left.isEmpty, "spool not empty: \(left)")
+        }
+    }
+}
+
+/// The first-request deadline ends once a head is parsed: connections that did send one (a
+/// keep-alive client between requests, an events websocket) outlive it.
+@Suite struct FirstRequestDeadlineCancellationTests {
+    @Test func keepAliveConnectionsAndWebsocketsOutliveTheFirstHeadDeadline() async throws {
+        try await TestDaemon.with(configure: { $0.timeouts.requestReadSeconds = 1 }) { daemon in
+            let path = daemon.socketPath
+            let events = try await RawWebSocket.connect(socketPath: path, path: "/1.0/events?type=lifecycle")
+            let keptAlive = try await RequestBoundsTests.blocking { () -> Int32 in
+                let fd = try UnixSocket.connect(path)
+                try UnixSocket.writeAll(fd, Array("GET /1.0 HTTP/1.1\r\nHost: r\r\n\r\n".utf8))
+                _ = try UnixSocket.readSome(fd)
+                return fd
+            }
+            defer { close(keptAlive) }
+            try await Task.sleep(for: .seconds(3))
+            // The keep-alive connection still serves requests...
+            let second = try await RequestBoundsTests.blocking { () -> String in
+                try UnixSocket.writeAll(keptAlive, Array("GET /1.0 HTTP/1.1\r\nHost: r\r\n\r\n".utf8))
+                return String(decoding: try UnixSocket.readSome(keptAlive), as: UTF8.self)
+            }
+            #expect(second.hasPrefix("HTTP/1.1 200"), "keep-alive connection closed: \(second.prefix(80))")
+            // ...and the websocket still delivers events.
+            #expect(try await daemon.http.text("POST", "/1.0/profiles", #"{"name":"late"}"#).status == 201)
+            let message = try await events.nextText()
+            #expect(message.contains("profile-created"))
+        }
+    }
+}
+
+/// Uploads cut off half-way leave nothing behind; the spool's disk budget holds.
+@Suite struct SpoolFailureTests {
+    @Test func anUploadCutOffMidStreamIsRemovedAndTheBudgetReleased() async throws {
+        try await TestDaemon.with(routes: SpooledBodyTests.uploadRoute) { daemon in
+            let path = daemon.socketPath
+            // Chunked, so nothing is refused up front: 2 MiB against a 1 MiB limit.
+            let answer = try await RequestBoundsTests.blocking { () -> String? in
+                let fd = try UnixSocket.connect(path)
+                defer { close(fd) }
+                try UnixSocket.writeAll(
+                    fd, Array("POST /test/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+                let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x10000) + Array("\r\n".utf8)
+                for _ in 0..<32 { try UnixSocket.writeAll(fd, chunk) }
+                return RequestBoundsTests.readUntilClosed(fd, seconds: 20).map { String(decoding: $0, as: UTF8.self) }
+            }
+            let text = try #require(answer, "the connection stayed open after the refused upload")
+            #expect(text.hasPrefix("HTTP/1.1 413"), "\(text.prefix(100))")
+            let left = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/spool")
+            #expect(left.isEmpty, "a cut-off upload was left behind: \(left)")
+            #expect(daemon.daemon.spool.bytesSpooled == 0)
+        }
+    }
+
+    @Test func theSpoolBudgetRefusesUploadsBeyondIt() async throws {
+        try await TestDaemon.with(
+            configure: { $0.limits.uploadSpoolMaxBytes = 256 << 10 }, routes: SpooledBodyTests.uploadRoute
+        ) { daemon in
+            let response = try await daemon.http.request(
+                "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 512 << 10))
+            #expect(response.status == 503, "\(response.text.prefix(120))")
+            #expect(daemon.daemon.spool.bytesSpooled == 0)
+            let small = try await daemon.http.request(
+                "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 1024))
+            #expect(small.status == 200)
+        }
+    }
+
+    /// A refused request with a body it never read closes its connection (no endless drain).
+    @Test func aMalformedRequestIDWithABodyClosesTheConnection() async throws {
+        try await TestDaemon.with { daemon in
+            let path = daemon.socketPath
+            let answer = try await RequestBoundsTests.blocking { () -> String? in
+                let fd = try UnixSocket.connect(path)
+                defer { close(fd) }
+                try UnixSocket.writeAll(
+                    fd,
+                    Array(
+                        "POST /1.0/profiles HTTP/1.1\r\nHost: r\r\nX-Roost-Request-Id: x\r\nContent-Length: 100000000\r\n\r\n{"
+                            .utf8))
+                return RequestBoundsTests.readUntilClosed(fd, seconds: 20).map { String(decoding: $0, as: UTF8.self) }
+            }
+            let text = try #require(answer, "the connection stayed open")
+            #expect(text.hasPrefix("HTTP/1.1 400"))
         }
     }
 }

@@ -47,6 +47,13 @@ public final class BlockingWorkers: @unchecked Sendable {
         return try outcome.get()
     }
 
+    /// Jobs queued and not yet started (metrics, tests).
+    public var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count - head
+    }
+
     /// Lets the threads exit once the queue is empty; jobs queued later fail with 503.
     public func shutdown() {
         condition.lock()

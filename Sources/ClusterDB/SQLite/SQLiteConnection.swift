@@ -12,6 +12,9 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     public enum Mode: Sendable { case readWrite, readOnly }
 
+    /// How long a statement waits for a lock before SQLITE_BUSY.
+    public static let busyTimeoutMilliseconds: Int32 = 5000
+
     /// Opens (creating if needed) the database at `path`; `":memory:"` opens a private in-memory one.
     public init(path: String, mode: Mode = .readWrite) throws(RoostError) {
         var db: OpaquePointer?
@@ -26,7 +29,7 @@ public final class SQLiteConnection: @unchecked Sendable {
             throw RoostError(error.code, "Failed to open database \(path)", cause: error.cause)
         }
         handle = db
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
     }
 
@@ -83,7 +86,8 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    /// How long a statement waits for a lock before answering SQLITE_BUSY (5 s after open).
+    /// How long a statement waits for a lock before answering SQLITE_BUSY
+    /// (`busyTimeoutMilliseconds` after open).
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
     public var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }

@@ -108,7 +108,7 @@ public final class StateMachine {
     /// old snapshot makes it give up at once rather than stall the node.
     public func checkpoint(truncate: Bool = false) throws(RoostError) -> UInt64? {
         if truncate { db.setBusyTimeout(milliseconds: 0) }
-        defer { if truncate { db.setBusyTimeout(milliseconds: 5000) } }
+        defer { if truncate { db.setBusyTimeout(milliseconds: SQLiteConnection.busyTimeoutMilliseconds) } }
         let statement = try db.prepare(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
         defer { statement.reset() }
         let stepped: Bool

@@ -36,6 +36,7 @@ enum ConfigOverlay {
             "compact_every": \.compactEvery, "requests_retained_max": \.requestsRetainedMax,
             "read_connections_max": \.readConnectionsMax, "connections_max": \.connectionsMax,
             "requests_max": \.requestsMax, "request_bytes_in_flight_max": \.requestBytesInFlightMax,
+            "upload_spool_max_bytes": \.uploadSpoolMaxBytes,
         ]
         for (key, value) in try mapping(node, path: "limits") {
             guard let field = fields[key] else { throw unknown("limits.\(key)") }

@@ -47,6 +47,8 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         public var requestsMax = 512
         /// Request body bytes held at once across all requests; beyond it 503.
         public var requestBytesInFlightMax = 64 << 20
+        /// Upload bytes spooled to disk at once (images, files); beyond it 503.
+        public var uploadSpoolMaxBytes = 8 << 30
 
         public init() {}
     }
@@ -108,6 +110,7 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
             ("limits.read_connections_max", limits.readConnectionsMax),
             ("limits.connections_max", limits.connectionsMax), ("limits.requests_max", limits.requestsMax),
             ("limits.request_bytes_in_flight_max", limits.requestBytesInFlightMax),
+            ("limits.upload_spool_max_bytes", limits.uploadSpoolMaxBytes),
             ("timeouts.request_read_seconds", timeouts.requestReadSeconds),
             ("timeouts.connection_idle_seconds", timeouts.connectionIdleSeconds),
             ("timeouts.operation_retention_seconds", timeouts.operationRetentionSeconds),
@@ -141,7 +144,12 @@ public struct DaemonConfig: Codable, Sendable, Hashable {
         var entry = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16 << 10)
-        let rc = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        var rc = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        // A group with many members needs a bigger buffer.
+        while rc == ERANGE && buffer.count < 16 << 20 {
+            buffer = [CChar](repeating: 0, count: buffer.count * 4)
+            rc = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        }
         guard !name.isEmpty, rc == 0, let found = result else {
             throw RoostError.badRequest("Invalid config: socket_group \"\(name)\" is not a group on this host")
         }

@@ -24,8 +24,8 @@ struct APIResponder: HTTPResponder {
     /// The whole body must arrive within this time (a slow client holds bytes and a connection,
     /// never longer). A stalled connection is also closed by the server's idle timeout.
     let bodyReadTimeout: Duration
-    /// Where `.spool` bodies are written.
-    let spoolDirectory: String
+    /// Receives `.spool` bodies.
+    let spool: UploadSpool
     let logger: Logger
 
     /// Most body bytes read and thrown away on a route that takes no body (a GET or DELETE with
@@ -36,39 +36,38 @@ struct APIResponder: HTTPResponder {
         let response: APIResponse
         let reservation = BodyReservation(admission: admission)
         defer { reservation.release() }
-        var closeConnection = false
-        var bodyFile: String?
-        defer { if let bodyFile { unlink(bodyFile) } }
+        // Until the body has been read (or dropped), answering means closing: Hummingbird would
+        // otherwise drain the rest of it without a deadline. `ConnectionGuard` closes once the
+        // answer is written.
+        var closeConnection = Self.declaresBody(request)
+        var upload: UploadSpool.File?
+        defer { if let upload { spool.remove(upload) } }
         do {
             let headers = Self.headers(of: request)
             if let error = APIRequest.malformedRequestID(in: headers) { throw error }
             let segments = APIRequest.segments(of: request.uri.path)
             switch router.match(method: request.method.rawValue, segments: segments) {
             case .failure(let error):
-                closeConnection = true
                 closeConnection = !(try await discardBody(request))
                 response = .error(error)
             case .success(let (route, captures)):
                 let body: [UInt8]
                 switch route.body {
                 case .none:
-                    closeConnection = true
                     closeConnection = !(try await discardBody(request))
                     body = []
                 case .json:
-                    closeConnection = true
                     body = try await readJSONBody(request, reservation: reservation)
                     closeConnection = false
                 case .spool(let maxBytes):
-                    closeConnection = true
-                    bodyFile = try await spoolBody(request, maxBytes: maxBytes)
+                    upload = try await spool.receive(request, maxBytes: maxBytes, grace: bodyReadTimeout)
                     closeConnection = false
                     body = []
                 }
                 var apiRequest = APIRequest(
                     method: request.method.rawValue, path: request.uri.path,
                     query: APIRequest.parseQuery(request.uri.query), headers: headers, body: body)
-                apiRequest.bodyFile = bodyFile
+                apiRequest.bodyFile = upload?.path
                 try admission.enterHandler(route.slot)
                 defer { admission.exitHandler(route.slot) }
                 response = try await route.handler(apiRequest, captures)
@@ -77,14 +76,16 @@ struct APIResponder: HTTPResponder {
             if error.code == .internalError { logger.error("\(request.method) \(request.uri.path): \(error)") }
             response = .error(error)
         } catch {
-            // The client went away or broke the body's framing: nothing to log as an error.
-            logger.debug("\(request.method) \(request.uri.path): \(error)")
-            closeConnection = true
-            response = .error(RoostError.badRequest("Request body incomplete"))
+            logger.error("\(request.method) \(request.uri.path): \(error)")
+            response = .error(RoostError.internalError("Internal error", cause: "\(error)"))
         }
-        // `ConnectionGuard` closes the connection once this answer is written, instead of
-        // draining a body the client may trickle forever.
         return Self.encode(response, isHead: request.method == .head, closing: closeConnection)
+    }
+
+    /// Whether the request carries a body (a length above zero, or chunked).
+    static func declaresBody(_ request: Request) -> Bool {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }) { return declared > 0 }
+        return request.headers[.transferEncoding] != nil
     }
 
     /// Reads and drops a body nobody asked for, within the read timeout and
@@ -94,11 +95,15 @@ struct APIResponder: HTTPResponder {
         if declared == 0 || (declared == nil && request.headers[.transferEncoding] == nil) { return true }
         if let declared, declared > Self.discardedBodyMaxBytes { return false }
         let limit = Self.discardedBodyMaxBytes
-        let finished = try await withDeadline(bodyReadTimeout) { () async throws -> Bool in
+        let finished = try await Self.withDeadline(bodyReadTimeout) { () async throws -> Bool in
             var count = 0
-            for try await buffer in request.body {
-                count += buffer.readableBytes
-                if count > limit { return false }
+            do {
+                for try await buffer in request.body {
+                    count += buffer.readableBytes
+                    if count > limit { return false }
+                }
+            } catch {
+                throw Self.incompleteBody(error)
             }
             return true
         }
@@ -120,13 +125,18 @@ struct APIResponder: HTTPResponder {
             return []  // Neither length nor chunked: HTTP/1.1 says there is no body.
         }
         let timeout = bodyReadTimeout
-        let body = try await withDeadline(timeout) { () async throws -> [UInt8] in
+        let body = try await Self.withDeadline(timeout) { () async throws -> [UInt8] in
             var body: [UInt8] = []
-            body.reserveCapacity(min(declared ?? 0, limit))
-            for try await buffer in request.body {
-                guard body.count + buffer.readableBytes <= limit else { throw tooLarge }
-                try reservation.reserve(buffer.readableBytes)
-                body.append(contentsOf: buffer.readableBytesView)
+            do {
+                for try await buffer in request.body {
+                    guard body.count + buffer.readableBytes <= limit else { throw tooLarge }
+                    try reservation.reserve(buffer.readableBytes)
+                    body.append(contentsOf: buffer.readableBytesView)
+                }
+            } catch let error as RoostError {
+                throw error
+            } catch {
+                throw Self.incompleteBody(error)
             }
             return body
         }
@@ -134,51 +144,13 @@ struct APIResponder: HTTPResponder {
         return body
     }
 
-    /// Streams an upload to a new file in the spool (created exclusively, mode 0600) and returns
-    /// its path; removes it again when the upload fails.
-    private func spoolBody(_ request: Request, maxBytes: Int) async throws -> String {
-        let tooLarge = RoostError(.payloadTooLarge, "Upload too large (limit \(maxBytes) bytes)")
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes { throw tooLarge }
-        let path = spoolDirectory + "/upload-" + UUID().uuidString.lowercased()
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw RoostError.internalError("Cannot create \(path)", cause: String(cString: strerror(errno)))
-        }
-        defer { close(fd) }
-        do {
-            let started = ContinuousClock.now
-            let grace = bodyReadTimeout
-            var written = 0
-            for try await buffer in request.body {
-                guard written + buffer.readableBytes <= maxBytes else { throw tooLarge }
-                try admission.reserve(bytes: buffer.readableBytes)
-                defer { admission.release(bytes: buffer.readableBytes) }
-                try buffer.withUnsafeReadableBytes { raw throws(RoostError) in
-                    var offset = 0
-                    while offset < raw.count {
-                        let count = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                        guard count > 0 else {
-                            throw RoostError(
-                                .unavailable, "Cannot store the upload", cause: String(cString: strerror(errno)))
-                        }
-                        offset += count
-                    }
-                }
-                written += buffer.readableBytes
-                let allowed = grace + .seconds(Double(written) / Double(BodyPolicy.spoolMinimumBytesPerSecond))
-                guard ContinuousClock.now - started <= allowed else {
-                    throw RoostError(.requestTimeout, "Upload arriving too slowly")
-                }
-            }
-            return path
-        } catch {
-            unlink(path)
-            throw error
-        }
+    /// A body stream that failed under us (client gone, broken framing): a 400, not our error.
+    static func incompleteBody(_ error: any Error) -> RoostError {
+        RoostError(.badRequest, "Request body incomplete", cause: "\(error)")
     }
 
     /// `work`'s result, or nil when `timeout` passed first (`work` is then cancelled).
-    private func withDeadline<T: Sendable>(
+    static func withDeadline<T: Sendable>(
         _ timeout: Duration, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T? {
         try await withThrowingTaskGroup(of: T?.self) { group in

@@ -1,23 +1,33 @@
+import Foundation
 import Glibc
 import RoostAPI
 
-// Kept apart from Foundation: with Foundation imported, `stat`'s members resolve to Dispatch's
-// copy of the C module and the strict import checks refuse them.
 extension StateDirectory {
-    /// A state directory entry must be a real directory owned by this process's user: a symlink
-    /// (or a directory someone else owns) would make `prepare`'s `chmod`, and every file the
-    /// daemon writes below it, land wherever that other party chose.
-    static func checkOwnDirectory(_ path: String) throws(RoostError) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
-            throw RoostError.internalError("Cannot inspect \(path)", cause: String(cString: strerror(errno)))
+    /// Gives the directory at `path` its mode, after checking it is a real directory owned by
+    /// this process's user: a symlink (or a directory someone else owns) would make the mode,
+    /// and every file the daemon writes below it, land wherever that other party chose. The
+    /// check and the change go through one descriptor opened without following a symlink, so
+    /// the entry cannot be swapped between them.
+    static func secureDirectory(_ path: String, mode: mode_t) throws(RoostError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP || errno == ENOTDIR {
+                throw RoostError.badRequest("\(path) must be a directory, not a symlink or another kind of file")
+            }
+            throw RoostError.internalError("Cannot open \(path)", cause: String(cString: strerror(errno)))
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw RoostError.badRequest("\(path) must be a directory, not a symlink or another kind of file")
+        defer { close(fd) }
+        // The owner of the opened directory itself (`/proc/self/fd/N` resolves to its inode).
+        // (Not `fstat`: its `stat` struct cannot be named here under the strict import checks.)
+        let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/self/fd/\(fd)"))?[.ownerAccountID]
+        guard let uid = (owner as? NSNumber)?.uint32Value else {
+            throw RoostError.internalError("Cannot inspect \(path)")
         }
-        guard info.st_uid == geteuid() else {
-            throw RoostError.badRequest(
-                "\(path) is owned by uid \(info.st_uid), not by this daemon's user (uid \(geteuid()))")
+        guard uid == geteuid() else {
+            throw RoostError.badRequest("\(path) is owned by uid \(uid), not by this daemon's user (uid \(geteuid()))")
+        }
+        guard fchmod(fd, mode) == 0 else {
+            throw RoostError.internalError("Failed to set the mode of \(path)", cause: String(cString: strerror(errno)))
         }
     }
 }

@@ -35,11 +35,7 @@ public struct StateDirectory: Sendable, Hashable {
         ] {
             do {
                 try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
-                try Self.checkOwnDirectory(path)
-                guard chmod(path, mode_t(mode)) == 0 else {
-                    throw RoostError.internalError(
-                        "Failed to set the mode of \(path)", cause: String(cString: strerror(errno)))
-                }
+                try Self.secureDirectory(path, mode: mode_t(mode))
             } catch let error as RoostError {
                 throw error
             } catch {
