@@ -15,17 +15,29 @@ public final class BlockingWorkers: @unchecked Sendable {
     private var jobs: [(@Sendable () -> Void)?] = []
     private var head = 0
     private var stopping = false
+    /// Threads started so far, and those waiting for a job. Threads start on demand (an idle
+    /// daemon keeps its memory), never more than `threadsMax`, and then stay.
+    private var started = 0
+    private var idle = 0
+    public let threadsMax: Int
     public let queueMax: Int
+    private let name: String
 
     public init(name: String, threads: Int, queueMax: Int) {
         precondition(threads > 0 && queueMax > 0, "threads and queueMax must be positive")
+        self.name = name
+        self.threadsMax = threads
         self.queueMax = queueMax
-        for number in 0..<threads {
-            // Each thread holds the workers strongly until `shutdown()` lets it exit.
-            let thread = Thread { [self] in self.loop() }
-            thread.name = "\(name).\(number)"
-            thread.start()
-        }
+    }
+
+    /// Called with the lock held, for a job just queued.
+    private func startThreadIfNeeded() {
+        guard idle < jobs.count - head, started < threadsMax else { return }
+        started += 1
+        // Each thread holds the workers strongly until `shutdown()` lets it exit.
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "\(name).\(started - 1)"
+        thread.start()
     }
 
     /// Runs `body` on a worker thread and returns its result.
@@ -67,6 +79,7 @@ public final class BlockingWorkers: @unchecked Sendable {
         defer { condition.unlock() }
         guard !stopping, jobs.count - head < queueMax else { return false }
         jobs.append(job)
+        startThreadIfNeeded()
         condition.signal()
         return true
     }
@@ -74,7 +87,11 @@ public final class BlockingWorkers: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while head == jobs.count && !stopping { condition.wait() }
+            while head == jobs.count && !stopping {
+                idle += 1
+                condition.wait()
+                idle -= 1
+            }
             if head == jobs.count {
                 condition.unlock()
                 return
