@@ -78,7 +78,8 @@ public final class RoostDaemon: Sendable {
         reconciler = Reconciler(directory: directory, local: local, pool: pool, memberName: memberName, logger: logger)
         admission = RequestAdmission(
             handlersMax: config.limits.requestsMax, bytesMax: config.limits.requestBytesInFlightMax)
-        spool = UploadSpool(directory: directory.spoolDirectory, bytesMax: config.limits.uploadSpoolMaxBytes)
+        spool = UploadSpool(
+            directory: directory.spoolDirectory, bytesMax: config.limits.uploadSpoolMaxBytes, admission: admission)
     }
 
     deinit { close(lockFD) }

@@ -105,3 +105,22 @@ import Testing
         #expect(RoostDaemon.socketMode(group: nil, euid: 0) == 0o660)
     }
 }
+
+extension StateDirectorySafetyTests {
+    @Test(.enabled(if: getuid() == 0, "chowns a directory"))
+    func aStateDirectoryOwnedBySomeoneElseIsRefused() throws {
+        let root = "/tmp/roost-owner-" + String(UUID().uuidString.prefix(8)).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/database", withIntermediateDirectories: true)
+        #expect(chown(root + "/database", 65534, 65534) == 0)
+        var config = DaemonConfig()
+        config.stateDir = root
+        config.memberName = "m1"
+        #expect {
+            _ = try RoostDaemon(config: config)
+        } throws: { error in
+            (error as? RoostError)?.message.contains("is owned by uid 65534") == true
+        }
+    }
+}

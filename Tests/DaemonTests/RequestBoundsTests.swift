@@ -70,7 +70,7 @@ import Testing
                     }
                 }
                 trickle.start()
-                return Self.readUntilClosed(fd, seconds: 20)
+                return Self.readUntilClosed(fd, seconds: 60)
             }
             let text = String(decoding: try #require(answer, "the connection stayed open"), as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 408"), "\(text.prefix(200))")
@@ -350,9 +350,31 @@ import Testing
         try await TestDaemon.with(
             configure: { $0.limits.uploadSpoolMaxBytes = 256 << 10 }, routes: SpooledBodyTests.uploadRoute
         ) { daemon in
-            let response = try await daemon.http.request(
+            // Larger than the whole budget: refused as too large, before it is read.
+            let huge = try await daemon.http.request(
                 "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 512 << 10))
-            #expect(response.status == 503, "\(response.text.prefix(120))")
+            #expect(huge.status == 413, "\(huge.text.prefix(120))")
+            // An upload that sends 200 KiB and stalls holds most of the budget...
+            let path = daemon.socketPath
+            let holder = try await RequestBoundsTests.blocking { () -> Int32 in
+                let fd = try UnixSocket.connect(path)
+                try UnixSocket.writeAll(
+                    fd, Array("POST /test/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+                let chunk = Array("32000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x32000) + Array("\r\n".utf8)
+                try UnixSocket.writeAll(fd, chunk)
+                return fd
+            }
+            for _ in 0..<500 where daemon.daemon.spool.bytesSpooled < 0x32000 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(daemon.daemon.spool.bytesSpooled == 0x32000)
+            // ...so the next one is refused for now...
+            let busy = try await daemon.http.request(
+                "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 100 << 10))
+            #expect(busy.status == 503, "\(busy.text.prefix(120))")
+            // ...and accepted once the stalled upload is gone.
+            close(holder)
+            for _ in 0..<500 where daemon.daemon.spool.bytesSpooled > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(daemon.daemon.spool.bytesSpooled == 0)
             let small = try await daemon.http.request(
                 "POST", "/test/upload", body: [UInt8](repeating: 0x61, count: 1024))

@@ -49,15 +49,18 @@ import Testing
         let slowBody =
             Array("PUT /1.0/profiles/default HTTP/1.1\r\nHost: roost\r\nContent-Length: 4194304\r\n\r\n".utf8)
             + [UInt8](repeating: 0x20, count: 1 << 20)
-        let fds = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Int32], any Error>) in
-            DispatchQueue.global().async {
-                let opened = Mutex<[Int32]>([])
-                DispatchQueue.concurrentPerform(iterations: 1000) { n in
+        // One dedicated thread opens them all, one after the other: GCD's workers (which this
+        // process's cooperative pool shares on Linux) stay free for the tests running beside it.
+        let fds = await withCheckedContinuation { (continuation: CheckedContinuation<[Int32], Never>) in
+            let opener = Thread {
+                var opened: [Int32] = []
+                for n in 0..<1000 {
                     let bytes = n % 10 < 4 ? slowHead : (n % 10 < 7 ? slowBody : oversized)
-                    if let fd = Self.openAndSend(socket, bytes) { opened.withLock { $0.append(fd) } }
+                    if let fd = Self.openAndSend(socket, bytes) { opened.append(fd) }
                 }
-                continuation.resume(returning: opened.withLock { $0 })
+                continuation.resume(returning: opened)
             }
+            opener.start()
         }
         defer { for fd in fds { close(fd) } }
         try await Task.sleep(for: .milliseconds(500))

@@ -23,8 +23,14 @@ public final class BlockingWorkers: @unchecked Sendable {
     public let queueMax: Int
     private let name: String
 
-    public init(name: String, threads: Int, queueMax: Int) {
+    /// What a caller is told when the queue is full.
+    private let busyMessage: String
+
+    public init(
+        name: String, threads: Int, queueMax: Int, busyMessage: String = "Too many database reads waiting, try again"
+    ) {
         precondition(threads > 0 && queueMax > 0, "threads and queueMax must be positive")
+        self.busyMessage = busyMessage
         self.name = name
         self.threadsMax = threads
         self.queueMax = queueMax
@@ -53,7 +59,7 @@ public final class BlockingWorkers: @unchecked Sendable {
             }
             if !enqueue(job) {
                 continuation.resume(
-                    returning: .failure(RoostError(.unavailable, "Too many database reads waiting, try again")))
+                    returning: .failure(RoostError(.unavailable, busyMessage)))
             }
         }
         return try outcome.get()

@@ -20,15 +20,23 @@ final class UploadSpool: Sendable {
     let bytesMax: Int
     let freeBytesFloor: Int
     private let spooled = Mutex(0)
-    private let writers = BlockingWorkers(name: "roost.spool", threads: 2, queueMax: 4096)
+    private let writers = BlockingWorkers(
+        name: "roost.spool", threads: 2, queueMax: 4096, busyMessage: "Too many uploads being written, try again")
 
-    init(directory: String, bytesMax: Int, freeBytesFloor: Int = 1 << 30) {
+    /// Parts gathered in memory before a write count in the daemon-wide request bytes.
+    let admission: RequestAdmission
+
+    init(directory: String, bytesMax: Int, admission: RequestAdmission, freeBytesFloor: Int = 1 << 30) {
+        self.admission = admission
         self.directory = directory
         self.bytesMax = bytesMax
         self.freeBytesFloor = freeBytesFloor
     }
 
     deinit { writers.shutdown() }
+
+    /// Bytes gathered before each write to the spool file.
+    static let writeBytes = 128 << 10
 
     /// Bytes held in spool files right now.
     var bytesSpooled: Int { spooled.withLock { $0 } }
@@ -42,8 +50,9 @@ final class UploadSpool: Sendable {
     /// Streams `request`'s body to a new file (created exclusively, mode 0600); the caller
     /// removes it with `remove(_:)`. On any failure the file is removed here.
     func receive(_ request: Request, maxBytes: Int, grace: Duration) async throws -> File {
-        let tooLarge = RoostError(.payloadTooLarge, "Upload too large (limit \(maxBytes) bytes)")
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes { throw tooLarge }
+        let limit = min(maxBytes, bytesMax)
+        let tooLarge = RoostError(.payloadTooLarge, "Upload too large (limit \(limit) bytes)")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
         let path = directory + "/upload-" + UUID().uuidString.lowercased()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -54,7 +63,7 @@ final class UploadSpool: Sendable {
         do {
             let cap = grace + .seconds(Double(maxBytes) / Double(BodyPolicy.spoolMinimumBytesPerSecond))
             let finished = try await APIResponder.withDeadline(cap) { () async throws -> Bool in
-                try await self.copy(request, to: fd, maxBytes: maxBytes, grace: grace, held: held)
+                try await self.copy(request, to: fd, maxBytes: limit, grace: grace, held: held)
                 return true
             }
             guard finished != nil else { throw RoostError(.requestTimeout, "Upload not received within \(cap)") }
@@ -83,6 +92,25 @@ final class UploadSpool: Sendable {
     ) async throws {
         let started = ContinuousClock.now
         var written = 0
+        // Parts are gathered into writes of `writeBytes`, so a client sending tiny chunks costs
+        // one hop per 128 KiB, not one per chunk; free space is checked once per write. What is
+        // gathered counts in the daemon-wide request bytes (memory), the file in the spool budget.
+        var pending: [UInt8] = []
+        let directory = self.directory
+        let floor = freeBytesFloor
+        let admission = self.admission
+        func flush() async throws(RoostError) {
+            guard !pending.isEmpty else { return }
+            let bytes = pending
+            pending.removeAll(keepingCapacity: true)
+            defer { admission.release(bytes: bytes.count) }
+            try await writers.run { () throws(RoostError) in
+                try Self.checkFreeSpace(directory, floor: floor)
+                try Self.writeAll(fd, bytes)
+            }
+        }
+        // Whatever is still gathered when the upload fails goes back to the memory budget.
+        defer { if !pending.isEmpty { admission.release(bytes: pending.count) } }
         do {
             for try await buffer in request.body {
                 let count = buffer.readableBytes
@@ -91,19 +119,16 @@ final class UploadSpool: Sendable {
                 }
                 try reserve(count)
                 held.value.add(count, ordering: .relaxed)
-                let bytes = Array(buffer.readableBytesView)
-                let directory = self.directory
-                let floor = freeBytesFloor
-                try await writers.run { () throws(RoostError) in
-                    try Self.checkFreeSpace(directory, floor: floor)
-                    try Self.writeAll(fd, bytes)
-                }
+                try admission.reserve(bytes: count)
+                pending.append(contentsOf: buffer.readableBytesView)
                 written += count
+                if pending.count >= Self.writeBytes { try await flush() }
                 let allowed = grace + .seconds(Double(written) / Double(BodyPolicy.spoolMinimumBytesPerSecond))
                 guard ContinuousClock.now - started <= allowed else {
                     throw RoostError(.requestTimeout, "Upload arriving too slowly")
                 }
             }
+            try await flush()
         } catch let error as RoostError {
             throw error
         } catch {

@@ -1,4 +1,4 @@
-import Foundation
+import ClusterNode
 import Glibc
 import RoostAPI
 
@@ -17,14 +17,10 @@ extension StateDirectory {
             throw RoostError.internalError("Cannot open \(path)", cause: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        // The owner of the opened directory itself (`/proc/self/fd/N` resolves to its inode).
-        // (Not `fstat`: its `stat` struct cannot be named here under the strict import checks.)
-        let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/self/fd/\(fd)"))?[.ownerAccountID]
-        guard let uid = (owner as? NSNumber)?.uint32Value else {
-            throw RoostError.internalError("Cannot inspect \(path)")
-        }
-        guard uid == geteuid() else {
-            throw RoostError.badRequest("\(path) is owned by uid \(uid), not by this daemon's user (uid \(geteuid()))")
+        let owner = try OpenFileOwner.uid(of: fd)
+        guard owner == geteuid() else {
+            throw RoostError.badRequest(
+                "\(path) is owned by uid \(owner), not by this daemon's user (uid \(geteuid()))")
         }
         guard fchmod(fd, mode) == 0 else {
             throw RoostError.internalError("Failed to set the mode of \(path)", cause: String(cString: strerror(errno)))
