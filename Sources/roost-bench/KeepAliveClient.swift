@@ -44,18 +44,51 @@ final class KeepAliveClient {
         let headText = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeSubrange(..<(headEnd + 4))
         let lines = headText.split(separator: "\r\n")
-        guard let statusLine = lines.first, let status = Int(statusLine.split(separator: " ")[1]) else {
+        let statusWords = lines.first?.split(separator: " ") ?? []
+        guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
             throw BenchError("bad status line")
         }
         var length = 0
-        for line in lines.dropFirst() where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+        var chunked = false
+        for line in lines.dropFirst() {
+            let lowered = line.lowercased()
+            if lowered.hasPrefix("content-length:") {
+                length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+            } else if lowered.hasPrefix("transfer-encoding:") && lowered.contains("chunked") {
+                chunked = true  // LXD (Go's server) answers larger bodies chunked.
+            }
         }
+        if chunked { return (status, try readChunked()) }
         guard length <= Self.responseMaxBytes else { throw BenchError("response too large") }
         while buffer.count < length { try fill() }
         let responseBody = Array(buffer[..<length])
         buffer.removeSubrange(..<length)
         return (status, responseBody)
+    }
+
+    /// A chunked body: hex size lines, each chunk followed by CRLF, ended by a zero-size chunk
+    /// and an empty line (trailers are skipped).
+    private func readChunked() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let lineEnd = try readUntil(Array("\r\n".utf8))
+            let sizeText = String(decoding: buffer[..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            buffer.removeSubrange(..<(lineEnd + 2))
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else {
+                throw BenchError("bad chunk size")
+            }
+            if size == 0 {
+                while true {
+                    let end = try readUntil(Array("\r\n".utf8))
+                    buffer.removeSubrange(..<(end + 2))
+                    if end == 0 { return body }
+                }
+            }
+            guard body.count + size <= Self.responseMaxBytes else { throw BenchError("response too large") }
+            while buffer.count < size + 2 { try fill() }
+            body += buffer[..<size]
+            buffer.removeSubrange(..<(size + 2))
+        }
     }
 
     private func readUntil(_ marker: [UInt8]) throws -> Int {
