@@ -87,14 +87,7 @@ import Testing
             atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: root + "/database", withDestinationPath: target)
-        var config = DaemonConfig()
-        config.stateDir = root
-        config.memberName = "m1"
-        #expect {
-            _ = try RoostDaemon(config: config)
-        } throws: { error in
-            (error as? RoostError)?.message.contains("must be a directory, not a symlink") == true
-        }
+        Self.expectStartRefused(stateDir: root, saying: "must be a directory, not a symlink")
         let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
         #expect(mode == 0o755, "the symlink's target was chmodded")
     }
@@ -114,13 +107,18 @@ extension StateDirectorySafetyTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/database", withIntermediateDirectories: true)
         #expect(chown(root + "/database", 65534, 65534) == 0)
+        Self.expectStartRefused(stateDir: root, saying: "is owned by uid 65534")
+    }
+
+    /// Opening a daemon on `stateDir` fails with a message containing `text`.
+    static func expectStartRefused(stateDir: String, saying text: String) {
         var config = DaemonConfig()
-        config.stateDir = root
+        config.stateDir = stateDir
         config.memberName = "m1"
         #expect {
             _ = try RoostDaemon(config: config)
         } throws: { error in
-            (error as? RoostError)?.message.contains("is owned by uid 65534") == true
+            (error as? RoostError)?.message.contains(text) == true
         }
     }
 }
