@@ -84,14 +84,7 @@ public final class StateMachine {
             let rejection = CommandResult.rejected(
                 RoostError.badRequest(
                     "This request failed to apply and was skipped by the operator (log entry \(index))"))
-            try db.prepare(
-                "INSERT OR REPLACE INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)"
-            )
-            .bind(
-                .text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(rejection)),
-                .text(hash)
-            )
-            .run()
+            try remember(command.requestID, index: index, result: rejection, hash: hash)
         }
         appliedIndex = index
         failedIndex = nil
@@ -158,13 +151,18 @@ public final class StateMachine {
             try db.execute("ROLLBACK TO command; RELEASE command")
             result = .rejected(error)
         }
-        try db.prepare("INSERT INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)")
-            .bind(
-                .text(command.requestID.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)),
-                .text(requestHash)
-            )
-            .run()
+        try remember(command.requestID, index: index, result: result, hash: requestHash)
         return ApplyOutcome(result: result, isDuplicate: false)
+    }
+
+    /// Stores a request's result for its retries (replacing one stored before: a skip overrides
+    /// nothing else, since a request id is remembered once).
+    private func remember(_ id: UUID, index: UInt64, result: CommandResult, hash: String) throws(RoostError) {
+        try db.prepare(
+            "INSERT OR REPLACE INTO requests (request_id, log_index, result, action_hash) VALUES (?, ?, ?, ?)"
+        )
+        .bind(.text(id.uuidString), .integer(Int64(index)), .blob(try Self.encodeResult(result)), .text(hash))
+        .run()
     }
 
     /// Closes the database connection (tests that simulate a power loss close it first).
